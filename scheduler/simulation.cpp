@@ -64,8 +64,17 @@ Simulation::~Simulation() { cancel_unfinished_fibers(); }
 // ---- building the world -----------------------------------------------------------------
 
 FiberId Simulation::spawn(std::string name, std::function<void()> body) {
+  return add_fiber(std::move(name), std::move(body), false);
+}
+
+FiberId Simulation::spawn_daemon(std::string name, std::function<void()> body) {
+  return add_fiber(std::move(name), std::move(body), true);
+}
+
+FiberId Simulation::add_fiber(std::string name, std::function<void()> body, bool daemon) {
   auto fiber = std::make_unique<Fiber>();
   fiber->simulation = this;
+  fiber->daemon = daemon;
   fiber->id = static_cast<FiberId>(fibers_.size() + 1);
   fiber->body = std::move(body);
   trace_.record(now_ns_, TraceKind::fiber_spawned, fiber->id, 0, name);
@@ -73,7 +82,9 @@ FiberId Simulation::spawn(std::string name, std::function<void()> body) {
   const FiberId id = fiber->id;
   fibers_.push_back(std::move(fiber));
   runnable_.push_back(id);
-  ++unfinished_fibers_;
+  if (!daemon) {
+    ++unfinished_fibers_;
+  }
   return id;
 }
 
@@ -185,10 +196,20 @@ void Simulation::fiber_entry(context::transfer_t transfer) {
   simulation->scheduler_context_ = transfer.fctx;
   sanitizer_finish_switch(nullptr, &simulation->scheduler_stack_bottom_,
                           &simulation->scheduler_stack_bytes_);
+  // Everything with a destructor lives in run_fiber_body: this frame is never unwound.
+  simulation->run_fiber_body(*fiber);
+  fiber->state = FiberState::finished;
+  sanitizer_start_switch(nullptr, simulation->scheduler_stack_bottom_,
+                         simulation->scheduler_stack_bytes_);
+  context::jump_fcontext(simulation->scheduler_context_, nullptr);
+  __builtin_unreachable();
+}
+
+void Simulation::run_fiber_body(Fiber& fiber) {
   std::optional<std::string> escaped;
-  if (!fiber->cancelling) {
+  if (!fiber.cancelling) {
     try {
-      fiber->body();
+      fiber.body();
     } catch (const FiberCancelled&) {
     } catch (const std::exception& error) {
       escaped = error.what();
@@ -197,23 +218,18 @@ void Simulation::fiber_entry(context::transfer_t transfer) {
     }
   }
   try {
-    fiber->body = nullptr;  // destroy captures here, on the fiber's own stack
+    fiber.body = nullptr;  // destroy captures here, on the fiber's own stack
   } catch (...) {
     escaped = escaped.value_or("an exception thrown while destroying the fiber's body");
   }
-  if (escaped && !fiber->cancelling && !simulation->pending_failure_) {
-    simulation->result_.fiber = fiber->id;
-    simulation->result_.fiber_name = fiber->name;
-    simulation->pending_failure_.emplace(
-        Outcome::fiber_exception, "exception escaped fiber #" + std::to_string(fiber->id) + " '" +
-                                      fiber->name + "' at step " +
-                                      std::to_string(simulation->steps_) + ": " + *escaped);
+  if (escaped && !fiber.cancelling && !pending_failure_) {
+    result_.fiber = fiber.id;
+    result_.fiber_name = fiber.name;
+    pending_failure_.emplace(Outcome::fiber_exception,
+                             "exception escaped fiber #" + std::to_string(fiber.id) + " '" +
+                                 fiber.name + "' at step " + std::to_string(steps_) + ": " +
+                                 *escaped);
   }
-  fiber->state = FiberState::finished;
-  sanitizer_start_switch(nullptr, simulation->scheduler_stack_bottom_,
-                         simulation->scheduler_stack_bytes_);
-  context::jump_fcontext(simulation->scheduler_context_, nullptr);
-  __builtin_unreachable();
 }
 
 // ---- callable anywhere --------------------------------------------------------------------
@@ -354,8 +370,8 @@ bool Simulation::step() {
                             " fiber(s) blocked, nothing runnable, no event pending:";
       for (const auto& fiber : fibers_) {
         if (fiber->state == FiberState::blocked) {
-          message += " #" + std::to_string(fiber->id) + " '" + fiber->name + "' (" +
-                     fiber->blocked_reason + ")";
+          message += " #" + std::to_string(fiber->id) + " '" + fiber->name + "'" +
+                     (fiber->daemon ? " daemon" : "") + " (" + fiber->blocked_reason + ")";
         }
       }
       finish(Outcome::deadlock, std::move(message));
@@ -459,7 +475,9 @@ void Simulation::resume(Fiber& fiber) {
     fiber.context = nullptr;
     stack_pool_->release(fiber.stack);
     fiber.stack = FiberStack{};
-    --unfinished_fibers_;
+    if (!fiber.daemon) {
+      --unfinished_fibers_;
+    }
     strategy_->forget(fiber.id);
     trace_.record(now_ns_, TraceKind::fiber_finished, fiber.id, 0, {});
   } else {

@@ -45,8 +45,8 @@ struct SimulationConfig {
 
 enum class Outcome : std::uint8_t {
   running = 0,
-  completed = 1,              ///< every fiber finished and no event is pending
-  deadlock = 2,               ///< fibers blocked, nothing runnable, no event pending
+  completed = 1,              ///< every non-daemon fiber finished and no event is pending
+  deadlock = 2,               ///< non-daemon fibers blocked, nothing runnable, no event pending
   step_budget_exhausted = 3,
   time_budget_exhausted = 4,
   fiber_exception = 5,        ///< an exception escaped a fiber's body
@@ -78,6 +78,9 @@ class Simulation {
   // ---- building the world -------------------------------------------------------------
   /// Adds a runnable fiber. Callable from anywhere, including fibers and events.
   FiberId spawn(std::string name, std::function<void()> body);
+  /// Adds a daemon fiber (a worker thread): the schedule may end while it is blocked, and it
+  /// does not count as deadlocked. It is unwound at teardown like any other fiber.
+  FiberId spawn_daemon(std::string name, std::function<void()> body);
   /// Runs `action` on the scheduler (not on a fiber) `delay_ns` from now, when picked.
   EventId schedule(std::uint64_t delay_ns, std::function<void()> action, std::string label);
   /// True if the event was still pending and will now never fire.
@@ -133,6 +136,7 @@ class Simulation {
     void* sanitizer_fake_stack = nullptr;
     std::string blocked_reason;
     bool started = false;
+    bool daemon = false;
     bool cancelling = false;
     std::uint64_t sleep_event_sequence = 0;
   };
@@ -154,6 +158,8 @@ class Simulation {
   };
 
   static void fiber_entry(boost::context::detail::transfer_t transfer);
+  FiberId add_fiber(std::string name, std::function<void()> body, bool daemon);
+  void run_fiber_body(Fiber& fiber);
   void resume(Fiber& fiber);
   void suspend_current();
   void finish(Outcome outcome, std::string message);
@@ -180,7 +186,7 @@ class Simulation {
   std::uint64_t steps_ = 0;
   std::vector<std::unique_ptr<Fiber>> fibers_;  // index = id - 1
   std::vector<FiberId> runnable_;
-  std::size_t unfinished_fibers_ = 0;
+  std::size_t unfinished_fibers_ = 0;  // not counting daemons
   Fiber* current_ = nullptr;
 
   std::priority_queue<PendingEvent, std::vector<PendingEvent>, std::greater<>> pending_events_;

@@ -82,6 +82,35 @@ TEST(Simulation, DeadlockIsReportedWithBlockedFibers) {
   EXPECT_EQ(result.message.find("bystander"), std::string::npos) << result.message;
 }
 
+TEST(Simulation, BlockedDaemonsDoNotKeepTheScheduleAliveOrDeadlockIt) {
+  auto sim = make_simulation();
+  int served = 0;
+  const FiberId worker = sim->spawn_daemon("worker", [&] {
+    for (;;) {
+      sim->block("idle");
+      ++served;
+    }
+  });
+  sim->spawn("client", [&] {
+    sim->yield();
+    sim->wake(worker);
+    sim->yield();
+  });
+  const RunResult& result = sim->run();
+  EXPECT_EQ(result.outcome, Outcome::completed) << result.message;
+  EXPECT_EQ(served, 1);
+}
+
+TEST(Simulation, DeadlockReportNamesBlockedDaemonsToo) {
+  auto sim = make_simulation();
+  sim->spawn_daemon("worker", [&] { sim->block("holding the lock"); });
+  sim->spawn("client", [&] { sim->block("waiting for the worker"); });
+  const RunResult& result = sim->run();
+  EXPECT_EQ(result.outcome, Outcome::deadlock);
+  EXPECT_NE(result.message.find("'worker' daemon (holding the lock)"), std::string::npos)
+      << result.message;
+}
+
 TEST(Simulation, WakeMakesABlockedFiberRunnable) {
   auto sim = make_simulation();
   bool resumed = false;

@@ -1,0 +1,106 @@
+// The harness as the caller: every call into an implementation goes through a monitor.
+//
+// The monitor owns what a caller owns: the WS_ASYNC_CONTEXT (handed over in a monitor slot and
+// scribbled with a trap callback and trap state right after the call returns), the WS_ERROR,
+// and every caller-owned buffer (guarded: protected when ownership returns). It knows which
+// simulated thread is inside which call and counts every callback. It checks, and records as
+// violations instead of crashing:
+//   AM1  NULL context: never WS_S_ASYNC.
+//   AM2  non-NULL context and a synchronous return: no callback, before or after the return.
+//   AM3  after WS_S_ASYNC: exactly one callback, hr != WS_S_ASYNC, the caller's callbackState,
+//        a model of 0 or 1; a callback still missing when the world is quiet is lost.
+//   AM4  no callback on the calling thread before the call returned.
+//   AM5  the context is not used after return (the trap callback or trap state is detected).
+//   AM6  no access to a caller buffer after completion (or after return for buffers owned
+//        only until return, such as WsOpenChannel's endpoint address).
+//   AM7  on a failing callback with a WS_ERROR supplied, the error already holds a string; no
+//        string is added after completion.
+//   AM11 a call still pending when the healed phase's bound expires.
+// callbackState values are opaque tokens the monitor looks up; a forged or foreign state is a
+// violation, never a dereference.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/monitor/guarded_memory.h"
+#include "harness/core/violation.h"
+#include "lockstep/ws.h"
+#include "scheduler/simulation.h"
+
+namespace lockstep::harness {
+
+enum class BufferOwnership {
+  until_completion,  ///< the usual case (AM6)
+  until_return,      ///< not needed after the function returns (WsOpenChannel's address)
+};
+
+struct CallOptions {
+  std::string operation;     ///< "send", "receive", "open", ...
+  bool with_context = true;  ///< false: the implementation gets a NULL WS_ASYNC_CONTEXT*
+  bool with_error = false;   ///< true: the implementation gets a WS_ERROR*
+};
+
+/// One monitored call. Owned by its CallMonitor; the reference stays valid for its lifetime.
+class MonitoredCall {
+ public:
+  using Invocation = std::function<HRESULT(const WS_ASYNC_CONTEXT* context, WS_ERROR* error)>;
+
+  /// Before invoke(): a guarded caller-owned buffer, filled from `initial` when given.
+  void* add_buffer(std::string name, std::size_t bytes,
+                   BufferOwnership ownership = BufferOwnership::until_completion,
+                   const void* initial = nullptr);
+  /// Calls the implementation once, on the current simulated thread, and checks the return.
+  HRESULT invoke(const Invocation& call);
+
+  const std::string& label() const;        ///< "receive#4": operation and call number
+  bool returned() const;
+  HRESULT returned_result() const;        ///< what the function returned
+  bool completed() const;                 ///< synchronously, or by its (first) callback
+  bool completed_synchronously() const;
+  HRESULT result() const;                 ///< the final HRESULT (return value or callback's)
+  std::uint32_t callback_count() const;
+  WS_CALLBACK_MODEL callback_model() const;  ///< of the first callback
+  /// A buffer's bytes as they were at completion (or return, for until_return buffers).
+  std::string buffer_snapshot(std::string_view name) const;
+  /// The WS_ERROR's strings at completion, narrowed to ASCII, joined by "; ".
+  std::string error_text() const;
+
+ private:
+  friend class CallMonitor;
+  struct State;
+  explicit MonitoredCall(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+
+ public:
+  ~MonitoredCall();
+};
+
+class CallMonitor {
+ public:
+  CallMonitor(Simulation& simulation, ViolationLog& violations);
+  ~CallMonitor();
+  CallMonitor(const CallMonitor&) = delete;
+  CallMonitor& operator=(const CallMonitor&) = delete;
+
+  MonitoredCall& start(CallOptions options);
+  /// On a fiber: blocks until `call` has completed (returns at once if it has).
+  void wait(MonitoredCall& call);
+  /// Calls started and not completed, in start order.
+  std::vector<const MonitoredCall*> pending() const;
+  /// Turns accesses recorded by the guard into AM6 violations (also done by finish()).
+  void collect_access_faults();
+  /// End of schedule. Pending calls become AM3 "callback lost" when `world_quiet` (nothing
+  /// left that could ever complete them), else AM11 "not completed within the healed bound".
+  void finish(bool world_quiet);
+
+ private:
+  struct Implementation;
+  std::unique_ptr<Implementation> implementation_;
+};
+
+}  // namespace lockstep::harness

@@ -92,9 +92,9 @@ TEST(Simulation, BlockedDaemonsDoNotKeepTheScheduleAliveOrDeadlockIt) {
     }
   });
   sim->spawn("client", [&] {
-    sim->yield();
-    sim->wake(worker);
-    sim->yield();
+    while (!sim->wake(worker)) {
+      sim->yield();
+    }
   });
   const RunResult& result = sim->run();
   EXPECT_EQ(result.outcome, Outcome::completed) << result.message;

@@ -59,7 +59,21 @@ Simulation::Simulation(const SimulationConfig& config, std::unique_ptr<Strategy>
   candidate_keys_.reserve(16);
 }
 
-Simulation::~Simulation() { cancel_unfinished_fibers(); }
+Simulation::~Simulation() { shutdown(); }
+
+void Simulation::shutdown() {
+  cancel_unfinished_fibers();
+  runnable_.clear();
+  due_events_.clear();
+  pending_events_ = {};
+  for (EventSlot& slot : event_slots_) {
+    slot.action = nullptr;
+    slot.sequence = 0;
+  }
+  if (result_.outcome == Outcome::running) {
+    finish(Outcome::stopped, "shut down before the schedule ended");
+  }
+}
 
 // ---- building the world -----------------------------------------------------------------
 
@@ -505,6 +519,7 @@ void Simulation::cancel_unfinished_fibers() {
     // A fiber that swallowed every cancellation is abandoned; its stack is reused all the same.
     stack_pool_->release(fiber.stack);
     fiber.stack = FiberStack{};
+    fiber.state = FiberState::finished;
   }
 }
 

@@ -118,6 +118,10 @@ class Simulation {
   /// Runs to the end and returns the result.
   const RunResult& run();
   const RunResult& result() const { return result_; }
+  /// Unwinds every unfinished fiber and drops every pending event (their captures are
+  /// destroyed now), so that objects those captures refer to can be destroyed safely after.
+  /// The result stays readable. Idempotent; the destructor calls it.
+  void shutdown();
   const Trace& trace() const { return trace_; }
   const DecisionLog& decisions() const { return decisions_; }
   const Strategy& strategy() const { return *strategy_; }

@@ -19,6 +19,12 @@ typedef int32_t HRESULT;
 typedef uint32_t ULONG;
 typedef uint16_t WCHAR; /* UTF-16 code unit, as on Windows */
 typedef int BOOL;
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
 
 #define LOCKSTEP_HRESULT(value) ((HRESULT)(uint32_t)(value))
 

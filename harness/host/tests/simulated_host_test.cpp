@@ -1,0 +1,265 @@
+// The host table as an implementation sees it: complete, versioned, and every entry doing
+// what host.h promises; AM9 accounting; misuse reported as a failure, not a crash.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "harness/host/simulated_host.h"
+
+namespace lockstep::harness {
+namespace {
+
+struct Fixture {
+  explicit Fixture(std::uint64_t seed = 1, HostConfig config = {})
+      : sim(SimulationConfig{}, make_random_walk_strategy(seed)),
+        network(sim, FaultPlan::none()),
+        violations(sim),
+        host(sim, network, violations, std::move(config)),
+        table(*host.table()) {}
+  Simulation sim;
+  FakeNetwork network;
+  ViolationLog violations;
+  SimulatedHost host;
+  const lockstep_host& table;
+};
+
+TEST(SimulatedHost, TableIsVersionedAndComplete) {
+  Fixture fixture;
+  const lockstep_host& table = fixture.table;
+  EXPECT_EQ(table.abi_version, LOCKSTEP_HOST_ABI_VERSION);
+  EXPECT_EQ(table.struct_size, sizeof(lockstep_host));
+  EXPECT_EQ(table.self, &fixture.host);
+  // Every member after `self` is a function pointer: none may be missing.
+  const auto* first = reinterpret_cast<const char*>(&table.submit_work);
+  const auto* end = reinterpret_cast<const char*>(&table) + sizeof(table);
+  for (const char* member = first; member < end; member += sizeof(void*)) {
+    void* pointer = nullptr;
+    std::memcpy(&pointer, member, sizeof(pointer));
+    EXPECT_NE(pointer, nullptr) << "host table entry at offset "
+                                << (member - reinterpret_cast<const char*>(&table));
+  }
+}
+
+TEST(SimulatedHost, SubmittedWorkRunsOnAWorkerWithItsState) {
+  Fixture fixture;
+  struct Seen {
+    lockstep_thread_id thread = 0;
+    int value = 0;
+  } seen;
+  lockstep_thread_id caller = 0;
+  fixture.sim.spawn("caller", [&] {
+    caller = fixture.table.current_thread(fixture.table.self);
+    fixture.table.submit_work(
+        fixture.table.self,
+        [](void* state, WS_CALLBACK_MODEL) {
+          auto* record = static_cast<Seen*>(state);
+          record->value = 42;
+        },
+        &seen);
+  });
+  ASSERT_EQ(fixture.sim.run().outcome, Outcome::completed);
+  EXPECT_EQ(seen.value, 42);
+  EXPECT_NE(caller, 0u);
+  EXPECT_EQ(fixture.table.worker_thread_count(fixture.table.self), 2u);
+}
+
+TEST(SimulatedHost, TimersFireAfterTheirDelayAndCancelledOnesNever) {
+  Fixture fixture;
+  struct Fired {
+    std::vector<std::uint64_t> at;
+    const lockstep_host* table;
+  } fired{{}, &fixture.table};
+  BOOL cancelled_before = FALSE;
+  BOOL cancelled_after = TRUE;
+  fixture.sim.spawn("caller", [&] {
+    const lockstep_host& host = fixture.table;
+    auto record = [](void* state) {
+      auto* fired_record = static_cast<Fired*>(state);
+      fired_record->at.push_back(fired_record->table->now_ns(fired_record->table->self));
+    };
+    lockstep_timer* kept = host.timer_start(host.self, 3000, record, &fired);
+    lockstep_timer* dropped = host.timer_start(host.self, 2000, record, &fired);
+    fixture.sim.sleep_for(1000);
+    cancelled_before = host.timer_cancel(host.self, dropped);
+    fixture.sim.sleep_for(5000);
+    cancelled_after = host.timer_cancel(host.self, kept);
+  });
+  ASSERT_EQ(fixture.sim.run().outcome, Outcome::completed);
+  EXPECT_TRUE(cancelled_before);
+  EXPECT_FALSE(cancelled_after);
+  EXPECT_EQ(fired.at, (std::vector<std::uint64_t>{3000}));
+}
+
+TEST(SimulatedHost, MemoryIsTrackedAndTheBudgetRefusesRunawayAllocation) {
+  HostConfig config;
+  config.memory_limit_bytes = 1000;
+  Fixture fixture(1, config);
+  const lockstep_host& host = fixture.table;
+  void* small = host.allocate(host.self, 600);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(host.allocate(host.self, 600), nullptr) << "over the budget";
+  EXPECT_EQ(fixture.host.live_bytes(), 600u);
+  host.release(host.self, small);
+  EXPECT_EQ(fixture.host.live_allocations(), 0u);
+  void* again = host.allocate(host.self, 900);
+  EXPECT_NE(again, nullptr);
+  host.release(host.self, again);
+}
+
+TEST(SimulatedHost, StaleHandlesAndForeignBlocksAreReportedNotFatal) {
+  Fixture fixture;
+  fixture.sim.spawn("misuser", [&] {
+    const lockstep_host& host = fixture.table;
+    lockstep_event* event = host.event_create(host.self, 1, 0);
+    host.event_destroy(host.self, event);
+    host.event_set(host.self, event);
+  });
+  const RunResult& result = fixture.sim.run();
+  EXPECT_EQ(result.outcome, Outcome::fiber_exception);
+  EXPECT_NE(result.message.find("event_set: not a live event handle"), std::string::npos)
+      << result.message;
+
+  Fixture second;
+  int local = 0;
+  second.sim.spawn("misuser", [&] { second.table.release(second.table.self, &local); });
+  EXPECT_EQ(second.sim.run().outcome, Outcome::fiber_exception);
+}
+
+// An echo over the fake network through the table, with completions counted per host.
+struct Exchange {
+  const lockstep_host* client = nullptr;
+  const lockstep_host* server = nullptr;
+  lockstep_listener* listener = nullptr;
+  lockstep_connection* client_end = nullptr;
+  lockstep_connection* server_end = nullptr;
+  std::string received_by_server;
+  std::string received_by_client;
+  int completions = 0;
+};
+
+TEST(SimulatedHost, EchoThroughTheTableCountsInFlightIo) {
+  Fixture fixture;
+  SimulatedHost server(fixture.sim, fixture.network, fixture.violations, HostConfig{"server"});
+  Exchange exchange;
+  exchange.client = &fixture.table;
+  exchange.server = server.table();
+  fixture.sim.spawn("script", [&] {
+    const lockstep_host& client = *exchange.client;
+    const lockstep_host& host_of_server = *exchange.server;
+    ASSERT_EQ(host_of_server.listen(host_of_server.self, "echo://a", &exchange.listener), S_OK);
+    host_of_server.accept(
+        host_of_server.self, exchange.listener,
+        [](void* state, HRESULT result, lockstep_connection* connection) {
+          auto* record = static_cast<Exchange*>(state);
+          ++record->completions;
+          ASSERT_EQ(result, S_OK);
+          record->server_end = connection;
+          record->server->receive(
+              record->server->self, connection,
+              [](void* inner, HRESULT received, const void* message, size_t size) {
+                auto* echo = static_cast<Exchange*>(inner);
+                ++echo->completions;
+                ASSERT_EQ(received, S_OK);
+                echo->received_by_server.assign(static_cast<const char*>(message), size);
+                echo->server->send(
+                    echo->server->self, echo->server_end, message, size,
+                    [](void* done, HRESULT sent) {
+                      ++static_cast<Exchange*>(done)->completions;
+                      EXPECT_EQ(sent, S_OK);
+                    },
+                    echo);
+              },
+              record);
+        },
+        &exchange);
+    client.connect(
+        client.self, "echo://a",
+        [](void* state, HRESULT result, lockstep_connection* connection) {
+          auto* record = static_cast<Exchange*>(state);
+          ++record->completions;
+          ASSERT_EQ(result, S_OK);
+          record->client_end = connection;
+          record->client->send(
+              record->client->self, connection, "ping", 4,
+              [](void* inner, HRESULT sent) {
+                auto* echo = static_cast<Exchange*>(inner);
+                ++echo->completions;
+                EXPECT_EQ(sent, S_OK);
+                echo->client->receive(
+                    echo->client->self, echo->client_end,
+                    [](void* done, HRESULT received, const void* message, size_t size) {
+                      auto* last = static_cast<Exchange*>(done);
+                      ++last->completions;
+                      EXPECT_EQ(received, S_OK);
+                      last->received_by_client.assign(static_cast<const char*>(message), size);
+                    },
+                    echo);
+              },
+              record);
+        },
+        &exchange);
+  });
+  const RunResult& result = fixture.sim.run();
+  ASSERT_EQ(result.outcome, Outcome::completed) << result.message;
+  EXPECT_EQ(exchange.received_by_server, "ping");
+  EXPECT_EQ(exchange.received_by_client, "ping");
+  EXPECT_EQ(exchange.completions, 6);
+  EXPECT_EQ(fixture.host.in_flight_io(), 0u);
+  EXPECT_EQ(server.in_flight_io(), 0u);
+  EXPECT_GE(fixture.host.peak_in_flight_io(), 1u);
+  EXPECT_TRUE(fixture.violations.empty());
+}
+
+// AM9: receives outstanding at once against io_limit.
+void start_receives(Fixture& fixture, SimulatedHost& server, int receives) {
+  fixture.sim.spawn("script", [&fixture, &server, receives] {
+    const lockstep_host& client = fixture.table;
+    const lockstep_host& peer = *server.table();
+    lockstep_listener* listener = nullptr;
+    peer.listen(peer.self, "echo://limit", &listener);
+    peer.accept(peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
+    struct Connected {
+      lockstep_connection* end = nullptr;
+    };
+    static Connected connected;
+    connected.end = nullptr;
+    client.connect(
+        client.self, "echo://limit",
+        [](void* state, HRESULT, lockstep_connection* connection) {
+          static_cast<Connected*>(state)->end = connection;
+        },
+        &connected);
+    while (connected.end == nullptr) {
+      fixture.sim.sleep_for(1000);
+    }
+    for (int receive = 0; receive < receives; ++receive) {
+      client.receive(client.self, connected.end,
+                     [](void*, HRESULT, const void*, size_t) {}, nullptr);
+    }
+    client.close_connection(client.self, connected.end);
+  });
+  fixture.sim.run();
+}
+
+TEST(SimulatedHost, InFlightIoAboveTheLimitIsAnAm9Violation) {
+  HostConfig config;
+  config.io_limit = 2;
+  Fixture within(1, config);
+  SimulatedHost server_a(within.sim, within.network, within.violations, HostConfig{"server"});
+  start_receives(within, server_a, 2);
+  EXPECT_EQ(within.violations.count("AM9"), 0u);
+  EXPECT_EQ(within.host.peak_in_flight_io(), 2u);
+
+  Fixture beyond(1, config);
+  SimulatedHost server_b(beyond.sim, beyond.network, beyond.violations, HostConfig{"server"});
+  start_receives(beyond, server_b, 3);
+  ASSERT_EQ(beyond.violations.count("AM9"), 1u) << "reported once, at the moment it happens";
+  EXPECT_NE(beyond.violations.all()[0].explanation.find("3 I/O operations in flight"),
+            std::string::npos);
+  EXPECT_EQ(beyond.host.in_flight_io(), 0u) << "closing completed them all";
+}
+
+}  // namespace
+}  // namespace lockstep::harness

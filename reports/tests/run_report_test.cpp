@@ -1,0 +1,64 @@
+// report.json: schema, verdicts, failures, digests; written atomically; bad directories named.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "reports/run_report.h"
+
+namespace lockstep::reports {
+namespace {
+
+RunReport sample() {
+  RunReport report;
+  report.seed = 7;
+  report.strategy = "random";
+  report.runs_per_implementation = 10;
+  report.run_digest = 0xABCDEF;
+  ImplementationReport good{"archetype", "reference", "", 10, 0, {}, {}, std::nullopt, 1};
+  ImplementationReport bad{"broken", "mutant", "AM5", 10, 3, {{"AM5", 3}}, {}, 4, 2};
+  bad.failures.push_back(Failure{"AM5", 99, 4, "trap callback invoked", "delay<=0ns", "lockstep run ..."});
+  report.implementations = {good, bad};
+  return report;
+}
+
+TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
+  const nlohmann::json json = nlohmann::json::parse(to_json(sample()));
+  EXPECT_EQ(json["schema"], kReportSchemaVersion);
+  EXPECT_EQ(json["seed"], 7);
+  EXPECT_EQ(json["verdict"], "fail");
+  EXPECT_EQ(json["run_digest"], "0000000000abcdef");
+  ASSERT_EQ(json["implementations"].size(), 2u);
+  EXPECT_EQ(json["implementations"][0]["verdict"], "pass");
+  const auto& broken = json["implementations"][1];
+  EXPECT_EQ(broken["breaks"], "AM5");
+  EXPECT_EQ(broken["schedules_to_first_failure"], 5);
+  EXPECT_EQ(broken["violations_by_rule"]["AM5"], 3);
+  ASSERT_EQ(broken["failures"].size(), 1u);
+  for (const char* key : {"rule", "seed", "explanation", "replay"}) {
+    EXPECT_TRUE(broken["failures"][0].contains(key)) << key;
+  }
+}
+
+TEST(RunReport, WrittenAtomicallyAndReadableBack) {
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / "lockstep-report-test";
+  std::filesystem::remove_all(directory);
+  std::string error;
+  ASSERT_TRUE(write_report(sample(), directory.string(), error)) << error;
+  EXPECT_TRUE(std::filesystem::exists(directory / "report.json"));
+  EXPECT_FALSE(std::filesystem::exists(directory / ".report.json.partial"));
+  std::ifstream stream(directory / "report.json");
+  EXPECT_EQ(nlohmann::json::parse(stream)["strategy"], "random");
+}
+
+TEST(RunReport, UnwritableDirectoryIsAOneLineError) {
+  std::string error;
+  EXPECT_FALSE(write_report(sample(), "/proc/lockstep-cannot-write-here", error));
+  EXPECT_NE(error.find("/proc/lockstep-cannot-write-here"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockstep::reports

@@ -14,11 +14,14 @@
 namespace lockstep::harness {
 
 FakeNetwork::FakeNetwork(Simulation& simulation, const FaultPlan& plan)
-    : simulation_(simulation), plan_(plan),
+    : simulation_(simulation),
+      plan_(plan),
       implementation_(std::make_unique<Implementation>(*this)) {}
 
 // Events still pending in the simulation hold the flag and become no-ops.
-FakeNetwork::~FakeNetwork() { *implementation_->alive = false; }
+FakeNetwork::~FakeNetwork() {
+  *implementation_->alive = false;
+}
 
 // ---- listeners ---------------------------------------------------------------------------------
 
@@ -89,7 +92,8 @@ void FakeNetwork::close_listener(ListenerId listener) {
   closing.waiting_connects.clear();
 }
 
-// ---- connections ---------------------------------------------------------------------------------
+// ---- connections
+// ---------------------------------------------------------------------------------
 
 HRESULT FakeNetwork::connect(std::string_view address, CompletionSink sink,
                              ConnectCompletion completion) {
@@ -196,7 +200,8 @@ void FakeNetwork::close(ConnectionId connection) {
   state.fail_pending(*endpoint, WS_E_OPERATION_ABORTED);
 }
 
-// ---- fault injection and phases ------------------------------------------------------------------
+// ---- fault injection and phases
+// ------------------------------------------------------------------
 
 bool FakeNetwork::drop(ConnectionId connection) {
   Implementation& state = *implementation_;

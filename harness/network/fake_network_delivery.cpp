@@ -54,10 +54,9 @@ void FakeNetwork::Implementation::schedule_in_stream(std::uint64_t& last_due_ns,
                                                      std::string label) {
   const std::uint64_t now_ns = simulation.now_ns();
   const std::uint64_t drawn_ns = draw_delay_ns();
-  const std::uint64_t drawn_due_ns =
-      drawn_ns > std::numeric_limits<std::uint64_t>::max() - now_ns
-          ? std::numeric_limits<std::uint64_t>::max()
-          : now_ns + drawn_ns;
+  const std::uint64_t drawn_due_ns = drawn_ns > std::numeric_limits<std::uint64_t>::max() - now_ns
+                                         ? std::numeric_limits<std::uint64_t>::max()
+                                         : now_ns + drawn_ns;
   const std::uint64_t due_ns = std::max(drawn_due_ns, last_due_ns);
   last_due_ns = due_ns;
   simulation.schedule(
@@ -100,8 +99,7 @@ void FakeNetwork::Implementation::complete_in_lane(const std::shared_ptr<Complet
       std::move(label));
 }
 
-void FakeNetwork::Implementation::hand_to_sink(CompletionSink& sink,
-                                               std::function<void()> invoke) {
+void FakeNetwork::Implementation::hand_to_sink(CompletionSink& sink, std::function<void()> invoke) {
   assert(network.pending_operations_ > 0);
   --network.pending_operations_;
   sink(std::move(invoke));
@@ -110,15 +108,12 @@ void FakeNetwork::Implementation::hand_to_sink(CompletionSink& sink,
 // ---- connections -----------------------------------------------------------------------------
 
 void FakeNetwork::Implementation::connect_arrives(PendingConnect connect) {
-  if (!network.healed_ &&
-      simulation.chance(network.plan_.refuse_per_mille, kPerMille)) {
+  if (!network.healed_ && simulation.chance(network.plan_.refuse_per_mille, kPerMille)) {
     ++network.stats_.refused_connects;
     simulation.annotate("net refuse #" + std::to_string(network.stats_.refused_connects));
     complete_soon(
         std::move(connect.sink),
-        [completion = std::move(connect.completion)] {
-          completion(WS_E_ENDPOINT_UNREACHABLE, 0);
-        },
+        [completion = std::move(connect.completion)] { completion(WS_E_ENDPOINT_UNREACHABLE, 0); },
         "net connect refused");
     return;
   }
@@ -184,14 +179,12 @@ void FakeNetwork::Implementation::deliver_next(ConnectionId sender_id) {
                       network.stats_.messages_delivered);
   complete_in_lane(
       sender.send_lane, std::move(delivered.sink),
-      [completion = std::move(delivered.completion)] { completion(S_OK); },
-      "net send completes");
+      [completion = std::move(delivered.completion)] { completion(S_OK); }, "net send completes");
   serve_receives(receiver);
 }
 
 void FakeNetwork::Implementation::serve_receives(Endpoint& endpoint) {
-  while (!endpoint.receives.empty() &&
-         (!endpoint.inbox.empty() || endpoint.peer_session_ended)) {
+  while (!endpoint.receives.empty() && (!endpoint.inbox.empty() || endpoint.peer_session_ended)) {
     PendingReceive receive = std::move(endpoint.receives.front());
     endpoint.receives.pop_front();
     if (endpoint.inbox.empty()) {
@@ -239,9 +232,9 @@ void FakeNetwork::Implementation::drop_connection(Endpoint& endpoint, std::strin
   Endpoint& peer = endpoints.at(endpoint.peer);
   assert(endpoint.state == EndpointState::live && peer.state == EndpointState::live);
   ++network.stats_.drops;
-  simulation.annotate("net drop #" + std::to_string(network.stats_.drops) + " (" +
-                          std::string(cause) + ")",
-                      std::min(endpoint.id, peer.id));
+  simulation.annotate(
+      "net drop #" + std::to_string(network.stats_.drops) + " (" + std::string(cause) + ")",
+      std::min(endpoint.id, peer.id));
   endpoint.state = EndpointState::dropped;
   peer.state = EndpointState::dropped;
   // Lower id first, so the order of the failure events does not depend on which end dropped.

@@ -74,10 +74,10 @@ struct Endpoint {
   ConnectionId id = 0;
   ConnectionId peer = 0;
   EndpointState state = EndpointState::live;
-  bool session_shut_down = false;  ///< this end ended its session: it sends no more
+  bool session_shut_down = false;   ///< this end ended its session: it sends no more
   bool peer_session_ended = false;  ///< the peer's end-of-session marker reached our inbox
   std::deque<std::string> inbox;
-  std::deque<PendingReceive> receives;   ///< waiting for a message, in call order
+  std::deque<PendingReceive> receives;    ///< waiting for a message, in call order
   std::deque<InFlightMessage> in_flight;  ///< sent by this end, not yet in the peer's inbox
   std::uint64_t last_delivery_due_ns = 0;
   std::shared_ptr<CompletionLane> send_lane = std::make_shared<CompletionLane>();

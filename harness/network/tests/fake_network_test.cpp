@@ -125,14 +125,14 @@ TEST(FakeNetwork, ConnectAcceptSendReceive) {
 
   Sent hello_sent, world_sent;
   Received at_server, at_client;
-  ASSERT_EQ(world.network.send(connection.client, "hello", immediate_sink(),
-                               record_into(hello_sent)),
-            S_OK);
+  ASSERT_EQ(
+      world.network.send(connection.client, "hello", immediate_sink(), record_into(hello_sent)),
+      S_OK);
   ASSERT_EQ(world.network.receive(connection.server, immediate_sink(), record_into(at_server)),
             S_OK);
-  ASSERT_EQ(world.network.send(connection.server, "world", immediate_sink(),
-                               record_into(world_sent)),
-            S_OK);
+  ASSERT_EQ(
+      world.network.send(connection.server, "world", immediate_sink(), record_into(world_sent)),
+      S_OK);
   ASSERT_EQ(world.network.receive(connection.client, immediate_sink(), record_into(at_client)),
             S_OK);
   EXPECT_EQ(world.network.pending_operations(), 4u);
@@ -161,15 +161,14 @@ TEST(FakeNetwork, EachDirectionIsFifoUnderRandomDelays) {
     std::vector<std::string> at_server, at_client;
     std::vector<int> send_completion_order;
     for (int index = 0; index < kMessages; ++index) {
-      ASSERT_EQ(world.network.send(connection.client, "c" + std::to_string(index),
-                                   immediate_sink(),
+      ASSERT_EQ(world.network.send(connection.client, "c" + std::to_string(index), immediate_sink(),
                                    [&, index](HRESULT result) {
                                      EXPECT_EQ(result, S_OK);
                                      send_completion_order.push_back(index);
                                    }),
                 S_OK);
-      ASSERT_EQ(world.network.send(connection.server, "s" + std::to_string(index),
-                                   immediate_sink(), [](HRESULT result) { EXPECT_EQ(result, S_OK); }),
+      ASSERT_EQ(world.network.send(connection.server, "s" + std::to_string(index), immediate_sink(),
+                                   [](HRESULT result) { EXPECT_EQ(result, S_OK); }),
                 S_OK);
       // All the server's receives wait together; the client's are issued one at a time below.
       ASSERT_EQ(world.network.receive(connection.server, immediate_sink(),
@@ -179,15 +178,14 @@ TEST(FakeNetwork, EachDirectionIsFifoUnderRandomDelays) {
                                       }),
                 S_OK);
     }
-    std::function<void(HRESULT, std::string_view)> client_receive =
-        [&](HRESULT result, std::string_view message) {
-          EXPECT_EQ(result, S_OK);
-          at_client.emplace_back(message);
-          if (at_client.size() < kMessages) {
-            EXPECT_EQ(world.network.receive(connection.client, immediate_sink(), client_receive),
-                      S_OK);
-          }
-        };
+    std::function<void(HRESULT, std::string_view)> client_receive = [&](HRESULT result,
+                                                                        std::string_view message) {
+      EXPECT_EQ(result, S_OK);
+      at_client.emplace_back(message);
+      if (at_client.size() < kMessages) {
+        EXPECT_EQ(world.network.receive(connection.client, immediate_sink(), client_receive), S_OK);
+      }
+    };
     ASSERT_EQ(world.network.receive(connection.client, immediate_sink(), client_receive), S_OK);
     ASSERT_EQ(world.simulation.run().outcome, Outcome::completed);
 
@@ -257,16 +255,13 @@ TEST(FakeNetwork, NoCompletionRunsInsideTheCallThatStartedIt) {
     ASSERT_EQ(guarded([&] { return network.send(client, "first", immediate_sink(), on_send); }),
               S_OK);
     world.simulation.sleep_for(1);  // "first" waits in the server's inbox
-    ASSERT_EQ(guarded([&] { return network.receive(server, immediate_sink(), on_receive); }),
-              S_OK);
-    ASSERT_EQ(guarded([&] { return network.receive(client, immediate_sink(), on_receive); }),
-              S_OK);
+    ASSERT_EQ(guarded([&] { return network.receive(server, immediate_sink(), on_receive); }), S_OK);
+    ASSERT_EQ(guarded([&] { return network.receive(client, immediate_sink(), on_receive); }), S_OK);
     ASSERT_EQ(guarded([&] { return network.accept(listener, immediate_sink(), on_connect); }),
               S_OK);
-    ASSERT_EQ(guarded([&] {
-                return network.connect("net://nobody", immediate_sink(), on_connect);
-              }),
-              S_OK);
+    ASSERT_EQ(
+        guarded([&] { return network.connect("net://nobody", immediate_sink(), on_connect); }),
+        S_OK);
     ASSERT_EQ(guarded([&] {
                 network.close_listener(listener);  // aborts the accept
                 network.close(client);             // aborts the client's receive
@@ -358,12 +353,14 @@ TEST(FakeNetwork, DropCompletesEveryPendingOperationOfBothEndsOnce) {
   std::vector<Sent> sends(5);
   std::vector<Received> receives(3);
   for (int index = 0; index < 3; ++index) {
-    ASSERT_EQ(world.network.send(connection.client, "c", immediate_sink(), record_into(sends[index])),
-              S_OK);
+    ASSERT_EQ(
+        world.network.send(connection.client, "c", immediate_sink(), record_into(sends[index])),
+        S_OK);
   }
   for (int index = 3; index < 5; ++index) {
-    ASSERT_EQ(world.network.send(connection.server, "s", immediate_sink(), record_into(sends[index])),
-              S_OK);
+    ASSERT_EQ(
+        world.network.send(connection.server, "s", immediate_sink(), record_into(sends[index])),
+        S_OK);
   }
   ASSERT_EQ(world.network.receive(connection.client, immediate_sink(), record_into(receives[0])),
             S_OK);
@@ -398,10 +395,9 @@ TEST(FakeNetwork, DropCompletesEveryPendingOperationOfBothEndsOnce) {
     EXPECT_EQ(world.network.send(end, "late", immediate_sink(),
                                  [](HRESULT) { ADD_FAILURE() << "completion after drop"; }),
               WS_E_ENDPOINT_DISCONNECTED);
-    EXPECT_EQ(world.network.receive(end, immediate_sink(),
-                                    [](HRESULT, std::string_view) {
-                                      ADD_FAILURE() << "completion after drop";
-                                    }),
+    EXPECT_EQ(world.network.receive(
+                  end, immediate_sink(),
+                  [](HRESULT, std::string_view) { ADD_FAILURE() << "completion after drop"; }),
               WS_E_ENDPOINT_DISCONNECTED);
   }
   EXPECT_EQ(world.network.pending_operations(), 0u);
@@ -456,9 +452,8 @@ TEST(FakeNetwork, ShutdownSessionDeliversTheRestThenEnd) {
   }
   ASSERT_EQ(world.network.shutdown_session(connection.client), S_OK);
   EXPECT_EQ(world.network.shutdown_session(connection.client), WS_E_INVALID_OPERATION);
-  EXPECT_EQ(world.network.send(connection.client, "late", immediate_sink(), [](HRESULT) {
-    ADD_FAILURE() << "completion of a refused send";
-  }),
+  EXPECT_EQ(world.network.send(connection.client, "late", immediate_sink(),
+                               [](HRESULT) { ADD_FAILURE() << "completion of a refused send"; }),
             WS_E_INVALID_OPERATION);
   std::vector<Received> at_server(5);
   for (Received& received : at_server) {
@@ -499,11 +494,9 @@ TEST(FakeNetwork, CloseAbortsLocalOperationsAndDropsThePeer) {
   Received client_receive, server_receive;
   ASSERT_EQ(world.network.send(connection.client, "x", immediate_sink(), record_into(client_send)),
             S_OK);
-  ASSERT_EQ(world.network.receive(connection.client, immediate_sink(),
-                                  record_into(client_receive)),
+  ASSERT_EQ(world.network.receive(connection.client, immediate_sink(), record_into(client_receive)),
             S_OK);
-  ASSERT_EQ(world.network.receive(connection.server, immediate_sink(),
-                                  record_into(server_receive)),
+  ASSERT_EQ(world.network.receive(connection.server, immediate_sink(), record_into(server_receive)),
             S_OK);
   world.network.close(connection.client);
   EXPECT_EQ(client_send.calls + client_receive.calls + server_receive.calls, 0);
@@ -552,16 +545,17 @@ TEST(FakeNetwork, CloseListenerAbortsAcceptsAndTurnsAwayWaitingConnects) {
                                      }),
                 S_OK);
     }
-    ASSERT_EQ(world.network.connect("net://b", immediate_sink(),
-                                    [&](HRESULT result, ConnectionId) { waiting_connect = result; }),
-              S_OK);
+    ASSERT_EQ(
+        world.network.connect("net://b", immediate_sink(),
+                              [&](HRESULT result, ConnectionId) { waiting_connect = result; }),
+        S_OK);
     world.simulation.sleep_for(10'000);  // the connect has arrived and waits for an accept
     EXPECT_EQ(waiting_connect, kNotYet);
     world.network.close_listener(with_accepts);
     world.network.close_listener(without_accepts);
-    refused_accept = world.network.accept(with_accepts, immediate_sink(), [](HRESULT, ConnectionId) {
-      ADD_FAILURE() << "completion of a refused accept";
-    });
+    refused_accept = world.network.accept(
+        with_accepts, immediate_sink(),
+        [](HRESULT, ConnectionId) { ADD_FAILURE() << "completion of a refused accept"; });
   });
   EXPECT_EQ(world.simulation.run().outcome, Outcome::completed);
   EXPECT_EQ(accepts, (std::vector<HRESULT>{WS_E_OPERATION_ABORTED, WS_E_OPERATION_ABORTED}));
@@ -577,12 +571,12 @@ TEST(FakeNetwork, DestroyingTheNetworkWithEventsPendingIsHarmless) {
     FakeNetwork network(simulation, quiet_plan(1'000));
     ListenerId listener = 0;
     ASSERT_EQ(network.listen("net://a", listener), S_OK);
-    ASSERT_EQ(network.accept(listener, immediate_sink(),
-                             [&](HRESULT, ConnectionId) { ++completions; }),
-              S_OK);
-    ASSERT_EQ(network.connect("net://a", immediate_sink(),
-                              [&](HRESULT, ConnectionId) { ++completions; }),
-              S_OK);
+    ASSERT_EQ(
+        network.accept(listener, immediate_sink(), [&](HRESULT, ConnectionId) { ++completions; }),
+        S_OK);
+    ASSERT_EQ(
+        network.connect("net://a", immediate_sink(), [&](HRESULT, ConnectionId) { ++completions; }),
+        S_OK);
   }
   EXPECT_EQ(simulation.run().outcome, Outcome::completed);
   EXPECT_EQ(completions, 0);
@@ -628,13 +622,14 @@ class EchoExchange {
   static constexpr int kAttemptsBeforeWaitingForHeal = 3;
 
   EchoExchange(World& world, bool completions_on_fibers)
-      : world_(world), network_(world.network),
+      : world_(world),
+        network_(world.network),
         sink_(completions_on_fibers ? fiber_sink(world.simulation) : immediate_sink()) {}
 
   void start() {
     ASSERT_EQ(network_.listen("net://echo", listener_), S_OK);
-    world_.simulation.schedule(network_.plan().fault_phase_ns, [this] { network_.heal(); },
-                               "heal");
+    world_.simulation.schedule(
+        network_.plan().fault_phase_ns, [this] { network_.heal(); }, "heal");
     post_accept();
     attempt_connect();
   }
@@ -654,14 +649,14 @@ class EchoExchange {
   // ---- server ----
   void post_accept() {
     const std::size_t operation = ledger_.open();
-    const HRESULT result = network_.accept(listener_, sink_, [this, operation](HRESULT accepted,
-                                                                              ConnectionId end) {
-      ledger_.completed(operation);
-      if (accepted == S_OK) {
-        serve(end);
-        post_accept();
-      }
-    });
+    const HRESULT result =
+        network_.accept(listener_, sink_, [this, operation](HRESULT accepted, ConnectionId end) {
+          ledger_.completed(operation);
+          if (accepted == S_OK) {
+            serve(end);
+            post_accept();
+          }
+        });
     if (result != S_OK) {
       ledger_.refused(operation);  // the client already closed the listener
     }
@@ -689,8 +684,9 @@ class EchoExchange {
 
   void echo(ConnectionId end, std::string message) {
     const std::size_t operation = ledger_.open();
-    const HRESULT result = network_.send(end, std::move(message), sink_,
-                                         [this, operation](HRESULT) { ledger_.completed(operation); });
+    const HRESULT result =
+        network_.send(end, std::move(message), sink_,
+                      [this, operation](HRESULT) { ledger_.completed(operation); });
     if (result != S_OK) {
       ledger_.refused(operation);
     }
@@ -738,33 +734,33 @@ class EchoExchange {
 
   void client_receive(const std::shared_ptr<Attempt>& attempt) {
     const std::size_t operation = ledger_.open();
-    const HRESULT result = network_.receive(
-        attempt->client, sink_,
-        [this, operation, attempt](HRESULT received, std::string_view message) {
-          ledger_.completed(operation);
-          if (attempt->failed) {
-            return;
-          }
-          if (received == S_OK && attempt->replies < kMessages) {
-            if (message != "m" + std::to_string(attempt->replies)) {
-              failure_ = "echo out of order: " + std::string(message);
-            }
-            if (++attempt->replies == kMessages) {
-              const HRESULT shutdown = network_.shutdown_session(attempt->client);
-              if (shutdown != S_OK) {
-                fail(attempt, shutdown);
-                return;
-              }
-            }
-            client_receive(attempt);
-          } else if (received == WS_S_END && attempt->replies == kMessages) {
-            network_.close(attempt->client);
-            succeeded_ = true;
-            network_.close_listener(listener_);
-          } else {
-            fail(attempt, received);
-          }
-        });
+    const HRESULT result =
+        network_.receive(attempt->client, sink_,
+                         [this, operation, attempt](HRESULT received, std::string_view message) {
+                           ledger_.completed(operation);
+                           if (attempt->failed) {
+                             return;
+                           }
+                           if (received == S_OK && attempt->replies < kMessages) {
+                             if (message != "m" + std::to_string(attempt->replies)) {
+                               failure_ = "echo out of order: " + std::string(message);
+                             }
+                             if (++attempt->replies == kMessages) {
+                               const HRESULT shutdown = network_.shutdown_session(attempt->client);
+                               if (shutdown != S_OK) {
+                                 fail(attempt, shutdown);
+                                 return;
+                               }
+                             }
+                             client_receive(attempt);
+                           } else if (received == WS_S_END && attempt->replies == kMessages) {
+                             network_.close(attempt->client);
+                             succeeded_ = true;
+                             network_.close_listener(listener_);
+                           } else {
+                             fail(attempt, received);
+                           }
+                         });
     if (result != S_OK) {
       ledger_.refused(operation);
       fail(attempt, result);
@@ -791,8 +787,9 @@ class EchoExchange {
     // Strictly after the heal event, so the retry starts healed.
     const std::uint64_t heal_ns = network_.plan().fault_phase_ns;
     const std::uint64_t now_ns = world_.simulation.now_ns();
-    world_.simulation.schedule(heal_ns >= now_ns ? heal_ns - now_ns + 1 : 0,
-                               [this] { attempt_connect(); }, "retry after heal");
+    world_.simulation.schedule(
+        heal_ns >= now_ns ? heal_ns - now_ns + 1 : 0, [this] { attempt_connect(); },
+        "retry after heal");
   }
 
   World& world_;

@@ -17,6 +17,20 @@
 
 namespace lockstep::harness {
 
+namespace {
+
+std::string hresult_text(HRESULT result) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string text = "0x";
+  const auto bits = static_cast<std::uint32_t>(result);
+  for (int shift = 28; shift >= 0; shift -= 4) {
+    text.push_back(digits[(bits >> shift) & 0xFu]);
+  }
+  return text;
+}
+
+}  // namespace
+
 namespace monitor_detail {
 
 class MonitorCore;
@@ -51,16 +65,6 @@ struct CallRecord {
   std::uint32_t first_model = 0;
   std::vector<FiberId> waiters;
 };
-
-std::string hresult_text(HRESULT result) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string text = "0x";
-  const auto bits = static_cast<std::uint32_t>(result);
-  for (int shift = 28; shift >= 0; shift -= 4) {
-    text.push_back(digits[(bits >> shift) & 0xFu]);
-  }
-  return text;
-}
 
 class MonitorCore final : public callback_token::CallbackSink {
  public:

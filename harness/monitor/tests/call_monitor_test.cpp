@@ -65,8 +65,8 @@ struct World {
   CallMonitor monitor;
 };
 
-#define EXPECT_RULES(world, ...) \
-  EXPECT_EQ((world).rules(), (std::vector<std::string>{__VA_ARGS__})) << (world).report()
+#define ASSERT_RULES(world, ...) \
+  ASSERT_EQ((world).rules(), (std::vector<std::string>{__VA_ARGS__})) << (world).report()
 
 // ---- AM1 ------------------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ TEST(CallMonitorAm1, NullContextSynchronousReturnIsFine) {
     EXPECT_TRUE(call.completed_synchronously());
     EXPECT_EQ(call.result(), S_OK);
   });
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm1, NullContextReturningAsyncIsAm1) {
@@ -90,7 +90,7 @@ TEST(CallMonitorAm1, NullContextReturningAsyncIsAm1) {
     call.invoke([](const WS_ASYNC_CONTEXT*, WS_ERROR*) { return WS_S_ASYNC; });
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM1");
+  ASSERT_RULES(world, "AM1");
 }
 
 // ---- AM2 ------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ TEST(CallMonitorAm2, SynchronousReturnWithoutCallbackIsFine) {
     EXPECT_EQ(call.callback_count(), 0u);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm2, CallbackAfterSynchronousReturnIsAm2) {
@@ -119,7 +119,7 @@ TEST(CallMonitorAm2, CallbackAfterSynchronousReturnIsAm2) {
     world.simulation.sleep_for(10 * completion_delay_ns);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM2");
+  ASSERT_RULES(world, "AM2");
 }
 
 // The callback runs on a worker fiber while the calling fiber is still inside the call.
@@ -151,7 +151,7 @@ TEST(CallMonitorAm2, EarlyCallbackOnAnotherThreadThenAsyncReturnIsFine) {
     EXPECT_EQ(call.callback_model(), WS_LONG_CALLBACK);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm2, EarlyCallbackOnAnotherThreadThenSynchronousReturnIsAm2) {
@@ -161,7 +161,7 @@ TEST(CallMonitorAm2, EarlyCallbackOnAnotherThreadThenSynchronousReturnIsAm2) {
     call.invoke(completes_on_worker_before_return(world, S_OK));
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM2");
+  ASSERT_RULES(world, "AM2");
 }
 
 // ---- AM3 ------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ TEST(CallMonitorAm3, OneCallbackWithFinalResultIsFine) {
     EXPECT_TRUE(world.monitor.pending().empty());
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm3, SecondCallbackIsAm3) {
@@ -202,7 +202,7 @@ TEST(CallMonitorAm3, SecondCallbackIsAm3) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM3");
+  ASSERT_RULES(world, "AM3");
 }
 
 TEST(CallMonitorAm3, CallbackWithAsyncResultIsAm3) {
@@ -213,7 +213,7 @@ TEST(CallMonitorAm3, CallbackWithAsyncResultIsAm3) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM3");
+  ASSERT_RULES(world, "AM3");
 }
 
 TEST(CallMonitorAm3, CallbackModelSevenIsAm3) {
@@ -232,7 +232,7 @@ TEST(CallMonitorAm3, CallbackModelSevenIsAm3) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM3");
+  ASSERT_RULES(world, "AM3");
 }
 
 TEST(CallMonitorAm3, ForgedCallbackStateIsAm3) {
@@ -255,7 +255,7 @@ TEST(CallMonitorAm3, ForgedCallbackStateIsAm3) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM3");
+  ASSERT_RULES(world, "AM3");
   EXPECT_NE(world.violations.all()[0].explanation.find("never passed"), std::string::npos);
 }
 
@@ -268,7 +268,7 @@ TEST(CallMonitorAm3, MissingCallbackInAQuietWorldIsLost) {
   world.run([&] { world.monitor.start({"receive"}).invoke(never_completes()); });
   ASSERT_EQ(world.monitor.pending().size(), 1u);
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM3");
+  ASSERT_RULES(world, "AM3");
   EXPECT_NE(world.violations.all()[0].explanation.find("callback lost"), std::string::npos);
 }
 
@@ -276,7 +276,7 @@ TEST(CallMonitorAm3, CompletedCallIsNotLost) {
   World world;
   world.run([&] { world.monitor.start({"receive"}).invoke(world.completes_later()); });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 // ---- AM11 -----------------------------------------------------------------------------------
@@ -286,14 +286,14 @@ TEST(CallMonitorAm11, PendingCallWhenTheHealedBoundExpiresIsAm11) {
   world.run([&] { world.monitor.start({"receive"}).invoke(never_completes()); });
   world.monitor.finish(false);
   world.monitor.finish(false);  // reported once only
-  EXPECT_RULES(world, "AM11");
+  ASSERT_RULES(world, "AM11");
 }
 
 TEST(CallMonitorAm11, CompletedCallIsNotAm11) {
   World world;
   world.run([&] { world.monitor.start({"receive"}).invoke(world.completes_later()); });
   world.monitor.finish(false);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 // ---- AM4 ------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ TEST(CallMonitorAm4, CallbackOnTheCallingThreadBeforeReturnIsAm4) {
     EXPECT_TRUE(call.completed());
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM4");
+  ASSERT_RULES(world, "AM4");
 }
 
 TEST(CallMonitorAm4, CallbackOnAnotherThreadBeforeReturnIsNotAm4) {
@@ -318,7 +318,7 @@ TEST(CallMonitorAm4, CallbackOnAnotherThreadBeforeReturnIsNotAm4) {
     world.monitor.start({"send"}).invoke(completes_on_worker_before_return(world, WS_S_ASYNC));
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 // ---- AM5 ------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ TEST(CallMonitorAm5, CopiedContextIsFine) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm5, CallbackReadFromContextAfterReturnIsAm5) {
@@ -348,7 +348,7 @@ TEST(CallMonitorAm5, CallbackReadFromContextAfterReturnIsAm5) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM5");
+  ASSERT_RULES(world, "AM5");
   EXPECT_EQ(world.violations.all()[0].operation, "close#1");
 }
 
@@ -367,7 +367,7 @@ TEST(CallMonitorAm5, StateReadFromContextAfterReturnIsAm5) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM5");
+  ASSERT_RULES(world, "AM5");
   EXPECT_EQ(world.violations.all()[0].operation, "close#1");
 }
 
@@ -393,7 +393,7 @@ TEST(CallMonitorAm6, BufferUsedBeforeCompletionIsFine) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 MonitoredCall::Invocation touches_after_callback(World& world, volatile char* buffer, bool write) {
@@ -424,7 +424,7 @@ TEST(CallMonitorAm6, ReadAfterCompletionIsAm6) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM6");
+  ASSERT_RULES(world, "AM6");
   const std::string& explanation = world.violations.all()[0].explanation;
   EXPECT_NE(explanation.find("read of caller buffer 'message' at offset 3 after completion"),
             std::string::npos)
@@ -442,7 +442,7 @@ TEST(CallMonitorAm6, WriteAfterCallbackIsAm6) {
     world.monitor.wait(call);
   });
   world.monitor.collect_access_faults();
-  EXPECT_RULES(world, "AM6");
+  ASSERT_RULES(world, "AM6");
   EXPECT_NE(world.violations.all()[0].explanation.find("write to caller buffer 'out'"),
             std::string::npos);
 }
@@ -474,7 +474,7 @@ TEST(CallMonitorAm6, UntilReturnBufferReadAfterReturnIsAm6) {
     EXPECT_EQ(call.buffer_snapshot("address"), "net.tcp://peer/x");
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM6");
+  ASSERT_RULES(world, "AM6");
   EXPECT_NE(world.violations.all()[0].explanation.find("after the call returned"),
             std::string::npos);
 }
@@ -488,7 +488,7 @@ TEST(CallMonitorAm6, UntilCompletionBufferReadBetweenReturnAndCompletionIsFine) 
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm6, SnapshotHoldsTheOutParameterWrittenBeforeCompletion) {
@@ -512,7 +512,7 @@ TEST(CallMonitorAm6, SnapshotHoldsTheOutParameterWrittenBeforeCompletion) {
     EXPECT_EQ(call.buffer_snapshot("out"), "hello");
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 // ---- AM7 ------------------------------------------------------------------------------------
@@ -548,7 +548,7 @@ TEST(CallMonitorAm7, ErrorFilledBeforeFailingCallbackIsFine) {
     EXPECT_EQ(call.error_text(), "peer reset the connection");
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world);
+  ASSERT_RULES(world);
 }
 
 TEST(CallMonitorAm7, FailingCallbackWithEmptyErrorIsAm7) {
@@ -559,7 +559,7 @@ TEST(CallMonitorAm7, FailingCallbackWithEmptyErrorIsAm7) {
     world.monitor.wait(call);
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM7");
+  ASSERT_RULES(world, "AM7");
 }
 
 TEST(CallMonitorAm7, StringAddedAfterCompletionIsAm7) {
@@ -571,7 +571,7 @@ TEST(CallMonitorAm7, StringAddedAfterCompletionIsAm7) {
     EXPECT_EQ(call.error_text(), "peer reset the connection");
   });
   world.monitor.finish(true);
-  EXPECT_RULES(world, "AM7");
+  ASSERT_RULES(world, "AM7");
 }
 
 }  // namespace

@@ -53,6 +53,14 @@ class GuardedArena {
   std::string snapshot(GuardedBufferId buffer) const;
   /// Accesses recorded since the last call, in the order they happened.
   std::vector<GuardedAccess> take_accesses();
+
+ private:
+  struct Buffer;
+  Buffer& buffer_ref(GuardedBufferId buffer);
+  const Buffer& buffer_ref(GuardedBufferId buffer) const;
+
+  Simulation& simulation_;
+  std::vector<Buffer> buffers_;  // index = id - 1
 };
 
 }  // namespace lockstep::harness

@@ -1,0 +1,164 @@
+// GuardedArena: accesses after protect are recorded (and survived), others are not, and a
+// fault outside guarded pages still reaches whoever handled SIGSEGV before the arena.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <functional>
+
+#include "harness/monitor/guarded_memory.h"
+
+namespace lockstep::harness {
+namespace {
+
+// Runs `body` on a fiber so accesses carry a simulated thread and step.
+void run_on_fiber(Simulation& simulation, const std::function<void()>& body) {
+  simulation.spawn("accessor", body);
+  const RunResult& result = simulation.run();
+  ASSERT_EQ(result.outcome, Outcome::completed) << result.message;
+}
+
+TEST(GuardedArena, ReadAfterProtectIsRecordedAndCompletes) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(1));
+  GuardedArena arena(simulation);
+  const GuardedBufferId buffer = arena.allocate("payload", 100);
+  auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
+  bytes[42] = 0x5A;
+  arena.protect(buffer);
+  unsigned char seen = 0;
+  FiberId reader = 0;
+  run_on_fiber(simulation, [&] {
+    reader = simulation.current_fiber();
+    seen = bytes[42];
+  });
+  EXPECT_EQ(seen, 0x5A);
+  const std::vector<GuardedAccess> accesses = arena.take_accesses();
+  ASSERT_EQ(accesses.size(), 1u);
+  EXPECT_EQ(accesses[0].buffer, buffer);
+  EXPECT_EQ(accesses[0].buffer_name, "payload");
+  EXPECT_EQ(accesses[0].offset, 42u);
+  EXPECT_FALSE(accesses[0].write);
+  EXPECT_EQ(accesses[0].thread, reader);
+  EXPECT_GE(accesses[0].step, 1u);
+  EXPECT_TRUE(arena.take_accesses().empty());
+}
+
+TEST(GuardedArena, WriteAfterProtectIsRecordedAsWriteAndLands) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(2));
+  GuardedArena arena(simulation);
+  const GuardedBufferId buffer = arena.allocate("out", 16);
+  arena.protect(buffer);
+  auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
+  run_on_fiber(simulation, [&] { bytes[7] = 0x33; });
+  const std::vector<GuardedAccess> accesses = arena.take_accesses();
+  ASSERT_EQ(accesses.size(), 1u);
+  EXPECT_EQ(accesses[0].offset, 7u);
+  EXPECT_TRUE(accesses[0].write);
+  EXPECT_EQ(arena.snapshot(buffer)[7], '\x33');
+}
+
+TEST(GuardedArena, RecordsOncePerBufferInOrderOfAccess) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(3));
+  GuardedArena arena(simulation);
+  const GuardedBufferId first = arena.allocate("first", 8);
+  const GuardedBufferId second = arena.allocate("second", 8);
+  arena.protect(first);
+  arena.protect(second);
+  auto* first_bytes = static_cast<volatile unsigned char*>(arena.data(first));
+  auto* second_bytes = static_cast<volatile unsigned char*>(arena.data(second));
+  second_bytes[1] = 1;
+  first_bytes[2] = 2;
+  second_bytes[3] = 3;
+  const std::vector<GuardedAccess> accesses = arena.take_accesses();
+  ASSERT_EQ(accesses.size(), 2u);
+  EXPECT_EQ(accesses[0].buffer_name, "second");
+  EXPECT_EQ(accesses[0].offset, 1u);
+  EXPECT_EQ(accesses[1].buffer_name, "first");
+  EXPECT_EQ(accesses[1].offset, 2u);
+}
+
+TEST(GuardedArena, UnprotectedAccessRecordsNothing) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(4));
+  GuardedArena arena(simulation);
+  const GuardedBufferId buffer = arena.allocate("free", 3);
+  auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
+  bytes[0] = 9;
+  EXPECT_EQ(bytes[0], 9);
+  EXPECT_EQ(arena.size(buffer), 3u);
+  EXPECT_FALSE(arena.is_protected(buffer));
+  EXPECT_TRUE(arena.take_accesses().empty());
+}
+
+TEST(GuardedArena, SnapshotOfProtectedBufferRecordsNothingAndStaysProtected) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(5));
+  GuardedArena arena(simulation);
+  const GuardedBufferId buffer = arena.allocate("result", 5);
+  std::memcpy(arena.data(buffer), "hello", 5);
+  arena.protect(buffer);
+  EXPECT_EQ(arena.snapshot(buffer), "hello");
+  EXPECT_TRUE(arena.take_accesses().empty());
+  EXPECT_TRUE(arena.is_protected(buffer));
+  // Still guarded after the snapshot: the next access is caught.
+  auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
+  EXPECT_EQ(bytes[4], 'o');
+  EXPECT_EQ(arena.take_accesses().size(), 1u);
+}
+
+// ---- faults that are not ours ---------------------------------------------------------------
+
+void* foreign_page = nullptr;
+volatile sig_atomic_t foreign_faults = 0;
+
+void foreign_handler(int, siginfo_t* info, void*) {
+  const auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  const auto begin = reinterpret_cast<std::uintptr_t>(foreign_page);
+  if (address >= begin && address - begin < static_cast<std::uintptr_t>(getpagesize())) {
+    foreign_faults = foreign_faults + 1;
+    mprotect(foreign_page, static_cast<std::size_t>(getpagesize()), PROT_READ | PROT_WRITE);
+    return;
+  }
+  abort();
+}
+
+TEST(GuardedArena, ForeignFaultsChainToThePreviousHandler) {
+  const auto page = static_cast<std::size_t>(getpagesize());
+  foreign_page = mmap(nullptr, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(foreign_page, MAP_FAILED);
+  struct sigaction before {};
+  struct sigaction ours {};
+  ours.sa_sigaction = &foreign_handler;
+  ours.sa_flags = SA_SIGINFO;
+  sigemptyset(&ours.sa_mask);
+  ASSERT_EQ(sigaction(SIGSEGV, &ours, &before), 0);
+  foreign_faults = 0;
+  {
+    Simulation simulation(SimulationConfig{}, make_random_walk_strategy(6));
+    GuardedArena arena(simulation);
+    const GuardedBufferId buffer = arena.allocate("guarded", 4);
+    arena.protect(buffer);
+    static_cast<volatile unsigned char*>(foreign_page)[10] = 1;
+    EXPECT_EQ(foreign_faults, 1);
+    EXPECT_TRUE(arena.take_accesses().empty());
+  }
+  sigaction(SIGSEGV, &before, nullptr);
+  munmap(foreign_page, page);
+}
+
+TEST(GuardedArenaDeathTest, ForeignFaultStillCrashes) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Simulation simulation(SimulationConfig{}, make_random_walk_strategy(7));
+        GuardedArena arena(simulation);
+        void* page = mmap(nullptr, static_cast<std::size_t>(getpagesize()), PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        static_cast<volatile unsigned char*>(page)[0] = 1;
+      },
+      "");
+}
+
+}  // namespace
+}  // namespace lockstep::harness

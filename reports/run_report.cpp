@@ -62,6 +62,7 @@ std::string to_json(const RunReport& report) {
                           {"schedule", failure.schedule_index},
                           {"explanation", failure.explanation},
                           {"fault_plan", failure.fault_plan},
+                          {"trace_hash", hex64(failure.trace_hash)},
                           {"replay", failure.reproduce}});
     }
     entry["failures"] = failures;

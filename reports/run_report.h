@@ -24,6 +24,7 @@ struct Failure {
   std::string explanation;
   std::string fault_plan;
   std::string reproduce;        ///< the command that re-runs this schedule
+  std::uint64_t trace_hash = 0; ///< the same when the schedule is re-run
 };
 
 struct ImplementationReport {

@@ -69,6 +69,7 @@ reports::RunReport run_schedules(const RunOptions& options, const ProgressCallba
         failure.schedule_index = index;
         failure.explanation = result.world.summary();
         failure.fault_plan = result.world.fault_plan.to_text();
+        failure.trace_hash = result.world.run.trace_hash;
         failure.reproduce = "lockstep run --impl " + implementation->name + " --seed " +
                             std::to_string(options.seed) + " --strategy " +
                             options.strategy.to_text() + " --schedule " + std::to_string(index);

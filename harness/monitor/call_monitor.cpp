@@ -128,7 +128,10 @@ class MonitorCore final : public callback_token::CallbackSink {
       error = record.error->handle();
     }
 
+    // Calls, returns and callbacks are part of the trace (and its hash): a replay shows them.
+    simulation_.annotate("call " + record.label, record.options.with_context ? 1 : 0);
     const HRESULT returned = call(context, error);
+    simulation_.annotate("return " + record.label, static_cast<std::uint32_t>(returned));
 
     record.returned = true;
     record.returned_result = returned;
@@ -161,6 +164,8 @@ class MonitorCore final : public callback_token::CallbackSink {
       }
       return;
     }
+    simulation_.annotate("callback " + record->label,
+                         (std::uint64_t{model} << 32) | static_cast<std::uint32_t>(result));
     if (through_trap_callback || token->trap) {
       violations_.record(
           "AM5", record->label,

@@ -18,7 +18,7 @@ RunReport sample() {
   report.run_digest = 0xABCDEF;
   ImplementationReport good{"archetype", "reference", "", 10, 0, {}, {}, std::nullopt, 1};
   ImplementationReport bad{"broken", "mutant", "AM5", 10, 3, {{"AM5", 3}}, {}, 4, 2};
-  bad.failures.push_back(Failure{"AM5", 99, 4, "trap callback invoked", "delay<=0ns", "lockstep run ..."});
+  bad.failures.push_back(Failure{"AM5", 99, 4, "trap callback invoked", "delay<=0ns", "lockstep run ...", 0x1234});
   report.implementations = {good, bad};
   return report;
 }
@@ -36,6 +36,7 @@ TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
   EXPECT_EQ(broken["schedules_to_first_failure"], 5);
   EXPECT_EQ(broken["violations_by_rule"]["AM5"], 3);
   ASSERT_EQ(broken["failures"].size(), 1u);
+  EXPECT_EQ(broken["failures"][0]["trace_hash"], "0000000000001234");
   for (const char* key : {"rule", "seed", "explanation", "replay"}) {
     EXPECT_TRUE(broken["failures"][0].contains(key)) << key;
   }

@@ -86,8 +86,10 @@ TEST(Cli, AViolationExitsOneAndItsScheduleReproducesAlone) {
   const auto again = fresh_directory("lockstep-cli-again");
   const Outcome alone = run_lockstep(reproduce.substr(9) + " --report " + again.string());
   EXPECT_EQ(alone.exit_code, 1) << alone.output;
-  EXPECT_EQ(read_report(again)["implementations"][0]["failures"][0]["explanation"],
-            failure["explanation"]);
+  const nlohmann::json again_report = read_report(again);
+  const auto& reproduced = again_report["implementations"][0]["failures"][0];
+  EXPECT_EQ(reproduced["explanation"], failure["explanation"]);
+  EXPECT_EQ(reproduced["trace_hash"], failure["trace_hash"]) << "bit for bit, alone or in a run";
 }
 
 TEST(Cli, SameSeedGivesTheSameRunDigest) {

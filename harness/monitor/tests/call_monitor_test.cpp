@@ -183,6 +183,28 @@ TEST(CallMonitorAm3, OneCallbackWithFinalResultIsFine) {
   ASSERT_RULES(world);
 }
 
+TEST(CallMonitorTrace, CallReturnAndCallbackAreAnnotatedInOrder) {
+  World world;
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"receive"});
+    call.invoke(world.completes_later(WS_E_ENDPOINT_DISCONNECTED));
+    world.monitor.wait(call);
+  });
+  std::vector<std::string> labels;
+  std::vector<std::uint64_t> values;
+  for (const TraceEvent& event : world.simulation.trace().events()) {
+    if (event.kind == TraceKind::annotation) {
+      labels.push_back(event.label);
+      values.push_back(event.value);
+    }
+  }
+  ASSERT_EQ(labels, (std::vector<std::string>{"call receive#1", "return receive#1",
+                                              "callback receive#1"}));
+  EXPECT_EQ(values[1], static_cast<std::uint32_t>(WS_S_ASYNC));
+  EXPECT_EQ(values[2], static_cast<std::uint32_t>(WS_E_ENDPOINT_DISCONNECTED))
+      << "SHORT model (0) in the high half, the result in the low half";
+}
+
 TEST(CallMonitorAm3, SecondCallbackIsAm3) {
   World world;
   world.run([&] {

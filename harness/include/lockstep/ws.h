@@ -178,6 +178,81 @@ static inline HRESULT lockstep_error_add_text(WS_ERROR* error, const char* text)
   return WsAddErrorString(error, &string);
 }
 
+/* ---- WS_HEAP and WS_OPERATION_CONTEXT (server side) --------------------------------------
+ * Both are created by the service host under test and handed to service operations (which the
+ * harness writes). Like WS_ERROR, each object starts with its table, so the functions below
+ * work whoever created the object. */
+
+typedef struct WS_HEAP WS_HEAP;
+typedef struct WS_OPERATION_CONTEXT WS_OPERATION_CONTEXT;
+
+typedef void (*WS_OPERATION_CANCEL_CALLBACK)(WS_SERVICE_CANCEL_REASON reason, void* state);
+typedef void (*WS_OPERATION_FREE_STATE_CALLBACK)(void* state);
+
+typedef struct lockstep_heap_ops {
+  uint32_t abi_version;
+  uint32_t struct_size;
+  /* Memory valid until the heap is reset or freed (for an operation's heap: until the reply
+   * has been written). */
+  HRESULT (*alloc)(WS_HEAP* heap, size_t size, void** block, WS_ERROR* error);
+} lockstep_heap_ops;
+
+struct WS_HEAP {
+  const lockstep_heap_ops* ops; /* the only visible member */
+};
+
+typedef struct lockstep_operation_context_ops {
+  uint32_t abi_version;
+  uint32_t struct_size;
+  WS_HEAP* (*heap)(const WS_OPERATION_CONTEXT* context);
+  HRESULT (*register_for_cancel)(const WS_OPERATION_CONTEXT* context,
+                                 WS_OPERATION_CANCEL_CALLBACK cancel_callback,
+                                 WS_OPERATION_FREE_STATE_CALLBACK free_state_callback,
+                                 void* user_state, WS_ERROR* error);
+} lockstep_operation_context_ops;
+
+#define LOCKSTEP_HEAP_ABI_VERSION 1u
+#define LOCKSTEP_OPERATION_CONTEXT_ABI_VERSION 1u
+
+struct WS_OPERATION_CONTEXT {
+  const lockstep_operation_context_ops* ops; /* the only visible member */
+};
+
+static inline HRESULT WsAlloc(WS_HEAP* heap, size_t size, void** block, WS_ERROR* error) {
+  if (heap == NULL || block == NULL) {
+    return E_INVALIDARG;
+  }
+  return heap->ops->alloc(heap, size, block, error);
+}
+
+/* Only WS_OPERATION_CONTEXT_PROPERTY_HEAP is supported: `value` receives a WS_HEAP*. */
+static inline HRESULT WsGetOperationContextProperty(const WS_OPERATION_CONTEXT* context, int id,
+                                                    void* value, ULONG value_size,
+                                                    WS_ERROR* error) {
+  (void)error;
+  if (context == NULL || value == NULL || id != WS_OPERATION_CONTEXT_PROPERTY_HEAP ||
+      value_size != sizeof(WS_HEAP*)) {
+    return E_INVALIDARG;
+  }
+  *(WS_HEAP**)value = context->ops->heap(context);
+  return S_OK;
+}
+
+/* Registers callbacks for one service call: `cancel_callback` fires at most once (maybe during
+ * this call) if the host aborts or the client's connection closes; `free_state_callback` fires
+ * exactly once, when the call completes, after any cancel callback (rule SV4). */
+static inline HRESULT WsRegisterOperationForCancel(const WS_OPERATION_CONTEXT* context,
+                                                   WS_OPERATION_CANCEL_CALLBACK cancel_callback,
+                                                   WS_OPERATION_FREE_STATE_CALLBACK
+                                                       free_state_callback,
+                                                   void* user_state, WS_ERROR* error) {
+  if (context == NULL || cancel_callback == NULL) {
+    return E_INVALIDARG;
+  }
+  return context->ops->register_for_cancel(context, cancel_callback, free_state_callback,
+                                           user_state, error);
+}
+
 #ifdef __cplusplus
 }
 #endif

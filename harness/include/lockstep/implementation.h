@@ -1,0 +1,146 @@
+/* implementation.h: what an implementation under test provides to lockstep.
+ *
+ * A shared library exports one C function, LOCKSTEP_IMPLEMENTATION_SYMBOL, returning a
+ * versioned table: the client channel (WsCreateChannel ... WsFreeChannel), WsAsyncExecute, and
+ * the service host (WsCreateServiceHost ... WsFreeServiceHost). A part an implementation does
+ * not provide is NULL, and the suites for it are reported as not applicable. Every function
+ * keeps the WWSAPI shape of the function it stands for (nullable WS_ASYNC_CONTEXT, WS_ERROR,
+ * WS_S_ASYNC), with message bodies as bytes instead of WS_MESSAGE/serialization. The
+ * implementation uses nothing but the lockstep_host table it is given for threads, time,
+ * memory and network.
+ *
+ * Wire format between the harness and a service host (one message per request or reply):
+ * a request is [operation index: 1 byte][request body]; a reply is ['R'][reply body], or
+ * ['F'][fault text] when the operation failed. Under WS_MINIMAL_FAULT_DISCLOSURE the fault
+ * text is exactly LOCKSTEP_GENERIC_FAULT_TEXT; under WS_FULL_FAULT_DISCLOSURE it is the
+ * WS_ERROR's strings, newest first, joined by "; " (the generic text if there are none).
+ *
+ * Versioned: abi_version and struct_size come first in every table. Self-contained; C and C++. */
+#ifndef LOCKSTEP_IMPLEMENTATION_H
+#define LOCKSTEP_IMPLEMENTATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lockstep/host.h"
+#include "lockstep/ws.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LOCKSTEP_IMPLEMENTATION_ABI_VERSION 1u
+#define LOCKSTEP_IMPLEMENTATION_SYMBOL "lockstep_get_implementation"
+#define LOCKSTEP_GENERIC_FAULT_TEXT "The server was unable to process the request."
+#define LOCKSTEP_WIRE_REPLY 'R'
+#define LOCKSTEP_WIRE_FAULT 'F'
+#define LOCKSTEP_DEFAULT_CLOSE_TIMEOUT_NS 5000000000ull /* 5000 ms, as in WWSAPI */
+
+typedef struct lockstep_implementation lockstep_implementation;
+typedef struct lockstep_channel lockstep_channel;           /* the implementation's own */
+typedef struct lockstep_service_host lockstep_service_host; /* the implementation's own */
+
+/* ---- client channel ------------------------------------------------------------------------ */
+
+typedef struct lockstep_channel_functions {
+  uint32_t struct_size;
+  /* WsCreateChannel: synchronous. The channel starts in WS_CHANNEL_STATE_CREATED. */
+  HRESULT (*create_channel)(const lockstep_implementation* self, const lockstep_host* host,
+                            lockstep_channel** channel, WS_ERROR* error);
+  /* WsOpenChannel: `endpoint_address` is read during the call only, even when the open
+   * completes asynchronously (rule AM6's exception). */
+  HRESULT (*open_channel)(lockstep_channel* channel, const char* endpoint_address,
+                          const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsSendMessage: `body` is caller-owned until completion. */
+  HRESULT (*send_message)(lockstep_channel* channel, const void* body, size_t body_size,
+                          const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsReceiveMessage: the next message's body into the caller's buffer. With `optional` TRUE,
+   * after the peer ended the session it returns WS_S_END and leaves the out-parameters
+   * untouched (rule CH7); with FALSE that is an error. WS_E_QUOTA_EXCEEDED if the message
+   * does not fit. */
+  HRESULT (*receive_message)(lockstep_channel* channel, BOOL optional, void* body,
+                             size_t body_capacity, size_t* body_size,
+                             const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsRequestReply: sends `request`; the next message received is its reply. */
+  HRESULT (*request_reply)(lockstep_channel* channel, const void* request, size_t request_size,
+                           void* reply, size_t reply_capacity, size_t* reply_size,
+                           const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsCloseChannel: waits for started I/O, ends in WS_CHANNEL_STATE_CLOSED (rule CH4). */
+  HRESULT (*close_channel)(lockstep_channel* channel, const WS_ASYNC_CONTEXT* async_context,
+                           WS_ERROR* error);
+  /* WsAbortChannel: synchronous, never blocks; pending operations complete with
+   * WS_E_OPERATION_ABORTED (rules CH1-CH3). */
+  HRESULT (*abort_channel)(lockstep_channel* channel, WS_ERROR* error);
+  /* WsGetChannelProperty(WS_CHANNEL_PROPERTY_STATE). */
+  HRESULT (*get_channel_state)(lockstep_channel* channel, WS_CHANNEL_STATE* state,
+                               WS_ERROR* error);
+  /* WsFreeChannel: only when no operation is pending. */
+  void (*free_channel)(lockstep_channel* channel);
+} lockstep_channel_functions;
+
+/* ---- service host --------------------------------------------------------------------------- */
+
+/* A service operation (user code: the harness writes these). It returns WS_S_ASYNC and calls
+ * back later, or completes synchronously; the reply body, if any, is allocated from the
+ * operation context's heap (rule SV7). */
+typedef HRESULT (*lockstep_service_operation)(const WS_OPERATION_CONTEXT* context,
+                                              const void* request, size_t request_size,
+                                              void** reply, size_t* reply_size,
+                                              const WS_ASYNC_CONTEXT* async_context,
+                                              WS_ERROR* error);
+
+typedef struct lockstep_service_settings {
+  uint32_t struct_size;
+  const char* address; /* where the host listens */
+  /* Operations by index: the request's first byte. */
+  const lockstep_service_operation* operations;
+  uint32_t operation_count;
+  WS_FAULT_DISCLOSURE fault_disclosure;
+  uint64_t close_timeout_ns; /* 0 means LOCKSTEP_DEFAULT_CLOSE_TIMEOUT_NS */
+} lockstep_service_settings;
+
+typedef struct lockstep_service_host_functions {
+  uint32_t struct_size;
+  /* WsCreateServiceHost: synchronous; `settings` and what it points to are copied. */
+  HRESULT (*create_service_host)(const lockstep_implementation* self, const lockstep_host* host,
+                                 const lockstep_service_settings* settings,
+                                 lockstep_service_host** service_host, WS_ERROR* error);
+  /* WsOpenServiceHost: listens and starts accepting. */
+  HRESULT (*open_service_host)(lockstep_service_host* service_host,
+                               const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsCloseServiceHost: no new channels; in-flight calls complete, or after the close timeout
+   * they are aborted (rule SV6). */
+  HRESULT (*close_service_host)(lockstep_service_host* service_host,
+                                const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  /* WsAbortServiceHost: aborts listeners and channels, fires cancel callbacks; completion of
+   * each call still comes from the operation itself (rule SV5). */
+  HRESULT (*abort_service_host)(lockstep_service_host* service_host, WS_ERROR* error);
+  void (*free_service_host)(lockstep_service_host* service_host);
+} lockstep_service_host_functions;
+
+/* ---- the table -------------------------------------------------------------------------------- */
+
+struct lockstep_implementation {
+  uint32_t abi_version; /* LOCKSTEP_IMPLEMENTATION_ABI_VERSION */
+  uint32_t struct_size; /* sizeof(lockstep_implementation) as the implementation was built */
+  const char* name;     /* short, stable, kebab-case */
+  const char* version;
+  const lockstep_channel_functions* channel;           /* NULL: not provided */
+  HRESULT (*async_execute)(WS_ASYNC_STATE* async_state, WS_ASYNC_FUNCTION operation,
+                           WS_CALLBACK_MODEL callback_model, void* callback_state,
+                           const WS_ASYNC_CONTEXT* async_context,
+                           WS_ERROR* error);                 /* NULL: not provided */
+  const lockstep_service_host_functions* service_host; /* NULL: not provided */
+};
+
+/* The one symbol a plugin exports (named by LOCKSTEP_IMPLEMENTATION_SYMBOL). It is given the
+ * host ABI version lockstep was built with and returns its table, or NULL if it cannot work
+ * with that host. */
+typedef const lockstep_implementation* (*lockstep_get_implementation_function)(
+    uint32_t host_abi_version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOCKSTEP_IMPLEMENTATION_H */

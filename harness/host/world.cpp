@@ -69,6 +69,10 @@ void World::on_injected_abort(std::function<void()> abort) {
   abort_actions_.push_back(std::move(abort));
 }
 
+void World::on_schedule_end(std::function<void(bool world_quiet)> check) {
+  end_checks_.push_back(std::move(check));
+}
+
 void World::inject_faults() {
   // About eight chances per fault phase, at moments the strategy draws.
   const std::uint64_t interval_max_ns = std::max<std::uint64_t>(fault_plan_.fault_phase_ns / 8, 1);
@@ -115,6 +119,9 @@ const WorldResult& World::run() {
   result_.run = simulation_->result();
   const bool world_quiet = result_.run.outcome == Outcome::completed ||
                            result_.run.outcome == Outcome::deadlock;
+  for (const auto& check : end_checks_) {
+    check(world_quiet);
+  }
   monitor_->finish(world_quiet);
   result_.violations = violations_->all();
   result_.fault_plan = fault_plan_;

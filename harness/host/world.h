@@ -69,6 +69,10 @@ class World {
   /// What an injected abort does (for example: abort the channel under test).
   void on_injected_abort(std::function<void()> abort);
 
+  /// Runs after the schedule ends and before the monitor reports calls still pending:
+  /// drivers check their own end-of-schedule rules there (and may settle calls).
+  void on_schedule_end(std::function<void(bool world_quiet)> check);
+
   /// Runs the schedule to its end; call once.
   const WorldResult& run();
   const WorldResult& result() const { return result_; }
@@ -85,6 +89,7 @@ class World {
   std::unique_ptr<CallMonitor> monitor_;
   std::vector<std::unique_ptr<SimulatedHost>> hosts_;
   std::vector<std::function<void()>> abort_actions_;
+  std::vector<std::function<void(bool)>> end_checks_;
   std::size_t callers_running_ = 0;
   bool healed_ = false;
   WorldResult result_;

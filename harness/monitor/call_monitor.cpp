@@ -416,6 +416,8 @@ std::vector<const MonitoredCall*> CallMonitor::pending() const {
   return result;
 }
 
+void CallMonitor::settle(const MonitoredCall& call) { call.state_->reported_pending = true; }
+
 void CallMonitor::collect_access_faults() { implementation_->core.collect_access_faults(); }
 
 void CallMonitor::finish(bool world_quiet) { implementation_->core.finish(world_quiet); }

@@ -92,6 +92,10 @@ class CallMonitor {
   void wait(MonitoredCall& call);
   /// Calls started and not completed, in start order.
   std::vector<const MonitoredCall*> pending() const;
+  /// A driver that knows more about a call that never completed (for example: it was pending
+  /// when the channel was aborted, rule CH1) reports it under its own rule and settles it, so
+  /// that finish() does not report it again as AM3 or AM11.
+  void settle(const MonitoredCall& call);
   /// Turns accesses recorded by the guard into AM6 violations (also done by finish()).
   void collect_access_faults();
   /// End of schedule. Pending calls become AM3 "callback lost" when `world_quiet` (nothing

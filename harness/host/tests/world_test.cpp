@@ -72,6 +72,26 @@ TEST(World, ACallbackThatNeverComesInAQuietWorldIsLost) {
   EXPECT_FALSE(result.liveness_expired);
 }
 
+TEST(World, ADriverCanSettleAPendingCallUnderItsOwnRule) {
+  World world(config_with(1, quiet_plan()), make_random_walk_strategy(1));
+  world.add_host(HostConfig{});
+  MonitoredCall* stuck = nullptr;
+  world.spawn_caller("caller", [&] {
+    stuck = &world.monitor().start(CallOptions{"receive", true, false});
+    stuck->invoke([](const WS_ASYNC_CONTEXT*, WS_ERROR*) { return WS_S_ASYNC; });
+  });
+  bool checked_quiet = false;
+  world.on_schedule_end([&](bool world_quiet) {
+    checked_quiet = world_quiet;
+    world.violations().record("CH1", stuck->label(), "pending at abort and never completed");
+    world.monitor().settle(*stuck);
+  });
+  const WorldResult& result = world.run();
+  EXPECT_TRUE(checked_quiet);
+  ASSERT_EQ(result.violations.size(), 1u) << result.summary();
+  EXPECT_EQ(result.violations[0].rule, "CH1");
+}
+
 TEST(World, ACallbackThatNeverComesInABusyWorldBreaksLiveness) {
   World world(config_with(1, quiet_plan()), make_random_walk_strategy(1));
   SimulatedHost& host = world.add_host(HostConfig{});

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "conformance/catalogue/rule_catalogue.h"
 #include "conformance/scenarios/echo_scenario.h"
 #include "harness/cli/run_command.h"
 #include "reports/run_report.h"
@@ -26,6 +27,24 @@ int list_command() {
   }
   std::printf("suites:\n  %-34s %s\n", "echo",
               "connect, echo calls with generated caller behaviour, injected aborts and faults");
+  std::printf("rules:\n");
+  for (const auto& rule : lockstep::conformance::rule_catalogue()) {
+    std::printf("  %-5s %-26s %.*s\n", std::string(rule.id).c_str(),
+                std::string(rule.family).c_str(), static_cast<int>(rule.title.size()),
+                rule.title.data());
+  }
+  return kExitPass;
+}
+
+int explain_command(const std::string& id) {
+  const lockstep::conformance::Rule* rule = lockstep::conformance::find_rule(id);
+  if (rule == nullptr) {
+    std::fprintf(stderr, "lockstep: unknown rule '%s' (see lockstep list)\n", id.c_str());
+    return kExitUsage;
+  }
+  std::printf("%s (%s): %s\n\n%s\n\nSource: %s\n", std::string(rule->id).c_str(),
+              std::string(rule->family).c_str(), std::string(rule->title).c_str(),
+              std::string(rule->text).c_str(), std::string(rule->source).c_str());
   return kExitPass;
 }
 
@@ -48,7 +67,10 @@ int main(int argc, char** argv) {
   CLI::App app{"lockstep: deterministic simulation and conformance harness for the WWSAPI async "
                "model"};
   app.require_subcommand(1);
-  CLI::App* list = app.add_subcommand("list", "implementations and suites");
+  CLI::App* list = app.add_subcommand("list", "implementations, suites and rules");
+  std::string explained_rule;
+  CLI::App* explain = app.add_subcommand("explain", "a rule's text and source");
+  explain->add_option("RULE", explained_rule, "rule id, e.g. AM3")->required();
 
   lockstep::cli::RunOptions options;
   std::string strategy_text = "random";
@@ -78,6 +100,9 @@ int main(int argc, char** argv) {
 
   if (list->parsed()) {
     return list_command();
+  }
+  if (explain->parsed()) {
+    return explain_command(explained_rule);
   }
 
   std::string error;

@@ -58,9 +58,22 @@ TEST(Cli, ListNamesEveryBundledImplementation) {
   const Outcome outcome = run_lockstep("list");
   EXPECT_EQ(outcome.exit_code, 0);
   for (const char* name : {"archetype ", "archetype-context-by-pointer", "archetype-read-after-completion",
-                           "archetype-error-after-callback"}) {
+                           "archetype-error-after-callback", "AM10", "SV7", "TK5"}) {
     EXPECT_NE(outcome.output.find(name), std::string::npos) << name;
   }
+}
+
+TEST(Cli, ExplainPrintsTheRuleAndItsSource) {
+  const Outcome outcome = run_lockstep("explain am5");
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_NE(outcome.output.find("AM5 (async model): the context may live on the stack"),
+            std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("Source: "), std::string::npos);
+  const Outcome unknown = run_lockstep("explain XY9");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown rule 'XY9'"), std::string::npos);
+  EXPECT_EQ(run_lockstep("explain").exit_code, 2);
 }
 
 TEST(Cli, CorrectImplementationExitsZeroAndWritesAReport) {

@@ -61,5 +61,8 @@ std::unique_ptr<Strategy> make_pct_strategy(std::uint64_t seed, std::uint32_t de
                                             std::uint64_t estimated_steps);
 /// Follows `log` exactly; data draws and picks must match the recorded kind and bound.
 std::unique_ptr<Strategy> make_replay_strategy(DecisionLog log);
+/// Follows `log` where it fits and answers 0 / false / the first candidate elsewhere; never
+/// diverges. The shrinker runs edited logs with it.
+std::unique_ptr<Strategy> make_guided_strategy(DecisionLog log);
 
 }  // namespace lockstep

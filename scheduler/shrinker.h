@@ -5,8 +5,8 @@
 // from the most to the least effective (delete chunks of halving size, set runs of values to
 // 0, then single values to 0, half, one less); each edited log runs under the guided
 // strategy, and is kept if the run still fails with the same verdict, in which case the log
-// the run actually
-// consumed becomes the new candidate (so logs never carry unused decisions). Deterministic:
+// the run actually consumed becomes the new candidate (so logs never carry unused
+// decisions). Deterministic:
 // the same input gives the same output. Bounded by a number of runs.
 #pragma once
 

@@ -1,0 +1,119 @@
+// Replay files round-trip, and every kind of bad file gets a one-line error naming it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "reports/replay_file.h"
+
+namespace lockstep::reports {
+namespace {
+
+ReplayFile sample() {
+  ReplayFile replay;
+  replay.implementation = "archetype-context-by-pointer";
+  replay.build = build_id();
+  replay.suite = "echo";
+  replay.run_seed = 1;
+  replay.schedule_index = 3;
+  replay.schedule_seed = 11971499181233721091ull;
+  replay.strategy = "pct:3";
+  replay.fault_plan = "delay<=0ns drop=0/1000";
+  replay.rule = "AM5";
+  replay.trace_hash = 0x0123456789ABCDEFull;
+  replay.explanation = "AM5 at step 21: the trap callback was invoked";
+  replay.decisions.append(Decision{DecisionKind::schedule, 3, 1});
+  replay.decisions.append(Decision{DecisionKind::chance, 2, 0});
+  replay.decisions.append(Decision{DecisionKind::integer, 100, 42});
+  return replay;
+}
+
+void expect_error(const std::string& text, const std::string& fragment) {
+  std::string error;
+  EXPECT_FALSE(parse_replay_file(text, error)) << text;
+  EXPECT_NE(error.find(fragment), std::string::npos) << "error: " << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+TEST(ReplayFile, RoundTrips) {
+  std::string error;
+  const auto parsed = parse_replay_file(to_text(sample()), error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(*parsed, sample());
+  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 1\n", 0), 0u);
+}
+
+TEST(ReplayFile, NewlinesInValuesCannotBreakTheFormat) {
+  ReplayFile replay = sample();
+  replay.explanation = "two\nlines";
+  std::string error;
+  const auto parsed = parse_replay_file(to_text(replay), error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(parsed->explanation, "two lines");
+}
+
+TEST(ReplayFile, EveryTruncationIsNamed) {
+  const std::string text = to_text(sample());
+  // Only the final newline may go: "end" without it still closes a complete file.
+  for (std::size_t length = 1; length + 1 < text.size(); ++length) {
+    std::string error;
+    EXPECT_FALSE(parse_replay_file(text.substr(0, length), error)) << "length " << length;
+    EXPECT_FALSE(error.empty());
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+  }
+  expect_error(text.substr(0, text.find("end")), "no 'end' line");
+  expect_error(text.substr(0, text.find("rule")), "missing 'rule'");
+}
+
+TEST(ReplayFile, BadInputsAreNamed) {
+  const std::string good = to_text(sample());
+  expect_error("", "empty");
+  expect_error("hello\n", "not a lockstep replay file");
+  expect_error("lockstep-replay two\n", "malformed version");
+  expect_error("lockstep-replay 2\nimplementation x\n", "version 2 is newer than this lockstep's (1)");
+  expect_error("lockstep-replay 0\n", "older than");
+  std::string corrupted = good;
+  corrupted.replace(corrupted.find("seed 1197"), 9, "seed x197");
+  expect_error(corrupted, "invalid value for 'seed'");
+  std::string bad_hash = good;
+  bad_hash.replace(bad_hash.find("trace-hash ") + 11, 2, "zz");
+  expect_error(bad_hash, "invalid value for 'trace-hash'");
+  std::string bad_decisions = good;
+  bad_decisions.replace(bad_decisions.find("s3:1"), 4, "s3:9");
+  expect_error(bad_decisions, "decision #0 is malformed");
+  std::string swapped = good;
+  swapped.replace(swapped.find("suite"), 5, "suits");
+  expect_error(swapped, "expected 'suite'");
+  expect_error(good + "more\n", "unexpected text after 'end'");
+  std::string control = good;
+  control.replace(control.find("AM5 at"), 1, std::string(1, '\x01'));
+  expect_error(control, "control characters");
+}
+
+TEST(ReplayFile, FilesOnDiskMissingEmptyAndWritten) {
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / "lockstep-replay-file-test";
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
+  std::string error;
+  EXPECT_FALSE(read_replay_file((directory / "missing.replay").string(), error));
+  EXPECT_NE(error.find("no replay file at"), std::string::npos);
+  std::ofstream((directory / "empty.replay").string()).close();
+  EXPECT_FALSE(read_replay_file((directory / "empty.replay").string(), error));
+  EXPECT_NE(error.find("empty"), std::string::npos) << error;
+  EXPECT_NE(error.find("empty.replay"), std::string::npos) << error;
+  const std::string path = (directory / "good.replay").string();
+  ASSERT_TRUE(write_replay_file(sample(), path, error)) << error;
+  const auto read = read_replay_file(path, error);
+  ASSERT_TRUE(read) << error;
+  EXPECT_EQ(*read, sample());
+  EXPECT_FALSE(read_replay_file(directory.string(), error)) << "a directory is not a file";
+}
+
+TEST(ReplayFile, BuildIdNamesVersionAndCompiler) {
+  EXPECT_NE(build_id().find("0.1.0"), std::string::npos) << build_id();
+  EXPECT_EQ(build_id().find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockstep::reports

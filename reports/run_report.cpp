@@ -43,9 +43,15 @@ std::string to_json(const RunReport& report) {
     if (!implementation.expected_rule.empty()) {
       entry["breaks"] = implementation.expected_rule;
     }
+    entry["suites"] = implementation.suites;
     entry["schedules"] = implementation.schedules;
     entry["failed_schedules"] = implementation.failed_schedules;
-    entry["verdict"] = implementation.passed() ? "pass" : "fail";
+    entry["verdict"] = implementation.schedules == 0 ? "not-applicable"
+                       : implementation.passed()    ? "pass"
+                                                    : "fail";
+    if (!implementation.expected_rule.empty()) {
+      entry["caught_as_declared"] = implementation.caught_as_declared();
+    }
     entry["digest"] = hex64(implementation.digest);
     if (implementation.first_failure_index) {
       entry["schedules_to_first_failure"] = *implementation.first_failure_index + 1;
@@ -57,12 +63,14 @@ std::string to_json(const RunReport& report) {
     entry["violations_by_rule"] = rules;
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
     for (const Failure& failure : implementation.failures) {
-      failures.push_back({{"rule", failure.rule},
+      failures.push_back({{"suite", failure.suite},
+                          {"rule", failure.rule},
                           {"seed", failure.schedule_seed},
                           {"schedule", failure.schedule_index},
                           {"explanation", failure.explanation},
                           {"fault_plan", failure.fault_plan},
                           {"trace_hash", hex64(failure.trace_hash)},
+                          {"decisions", failure.decisions},
                           {"replay", failure.reproduce}});
     }
     entry["failures"] = failures;

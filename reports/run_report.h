@@ -18,6 +18,7 @@ namespace lockstep::reports {
 inline constexpr int kReportSchemaVersion = 1;
 
 struct Failure {
+  std::string suite;
   std::string rule;             ///< rule id, or the scheduler outcome ("deadlock", ...)
   std::uint64_t schedule_seed = 0;
   std::uint64_t schedule_index = 0;
@@ -25,12 +26,14 @@ struct Failure {
   std::string fault_plan;
   std::string reproduce;        ///< the command that re-runs this schedule
   std::uint64_t trace_hash = 0; ///< the same when the schedule is re-run
+  std::uint64_t decisions = 0;  ///< size of the schedule's decision log
 };
 
 struct ImplementationReport {
   std::string name;
   std::string kind;             ///< "reference" or "mutant"
   std::string expected_rule;    ///< for a mutant: the rule it is known to break
+  std::vector<std::string> suites;  ///< the suites that applied and ran
   std::uint64_t schedules = 0;
   std::uint64_t failed_schedules = 0;
   std::map<std::string, std::uint64_t> violations_by_rule;  ///< ordered by rule id
@@ -39,6 +42,11 @@ struct ImplementationReport {
   std::uint64_t digest = 0;
 
   bool passed() const { return failed_schedules == 0; }
+  /// For a mutant: it failed on the rule it declares (a failure on another rule only is a
+  /// miss).
+  bool caught_as_declared() const {
+    return !expected_rule.empty() && violations_by_rule.count(expected_rule) > 0;
+  }
 };
 
 struct RunReport {

@@ -16,15 +16,17 @@ using harness::MonitoredCall;
 const std::vector<EchoImplementation>& bundled_echo_implementations() {
   static const std::vector<EchoImplementation> implementations = {
       {"archetype", "correct archetype echo call (copies the context, fills errors first)", "",
-       ARCHETYPE_CORRECT},
+       "", ARCHETYPE_CORRECT},
       {"archetype-context-by-pointer",
        "keeps the caller's WS_ASYNC_CONTEXT by pointer and reads it at completion", "AM5",
-       ARCHETYPE_DEFECT_CONTEXT_BY_POINTER},
+       "dangling pointer to a caller's stack struct", ARCHETYPE_DEFECT_CONTEXT_BY_POINTER},
       {"archetype-read-after-completion",
        "reads the caller's request buffer again after invoking the callback", "AM6",
+       "use after ownership transfer (logging a request after completing it)",
        ARCHETYPE_DEFECT_READ_AFTER_COMPLETION},
       {"archetype-error-after-callback",
        "invokes the callback first and fills the WS_ERROR afterwards", "AM7",
+       "ordering bug: notification before the state it reports",
        ARCHETYPE_DEFECT_ERROR_AFTER_CALLBACK},
   };
   return implementations;
@@ -81,14 +83,15 @@ void connect_to_peer(const lockstep_host& host, Connection& connection) {
 
 EchoScheduleResult run_echo_schedule(const EchoImplementation& implementation,
                                      std::uint64_t schedule_seed,
-                                     std::unique_ptr<Strategy> strategy, StackPool* stack_pool) {
+                                     std::unique_ptr<Strategy> strategy,
+                                     const harness::ScheduleOptions& options) {
   // Declared before the world: its fibers refer to them until the world is torn down.
   Connection connection;
   std::uint64_t calls_made = 0;
   harness::WorldConfig config;
   config.seed = schedule_seed;
-  config.keep_trace_events = false;
-  config.stack_pool = stack_pool;
+  config.keep_trace_events = options.keep_trace_events;
+  config.stack_pool = options.stack_pool;
   harness::World world(config, std::move(strategy));
   harness::SimulatedHost& host = world.add_host(harness::HostConfig{implementation.name});
   harness::EchoPeer peer(world.simulation(), world.network(), kPeerAddress,
@@ -140,9 +143,9 @@ EchoScheduleResult run_echo_schedule(const EchoImplementation& implementation,
       table.close_connection(table.self, connection.handle);
     }
   });
+  world.run();
   EchoScheduleResult result;
-  result.world = world.run();
-  result.decisions = world.simulation().decisions();
+  static_cast<harness::ScheduleOutcome&>(result) = world.outcome();
   result.calls_made = calls_made;
   return result;
 }

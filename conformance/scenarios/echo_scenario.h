@@ -21,6 +21,7 @@ struct EchoImplementation {
   std::string name;         ///< stable kebab-case name
   std::string description;  ///< one line
   std::string breaks;       ///< the rule it breaks; empty for a correct implementation
+  std::string bug_class;    ///< the kind of real bug it imitates
   unsigned defects = 0;     ///< archetype_defect flags
 };
 
@@ -28,9 +29,7 @@ struct EchoImplementation {
 const std::vector<EchoImplementation>& bundled_echo_implementations();
 const EchoImplementation* find_echo_implementation(const std::string& name);
 
-struct EchoScheduleResult {
-  harness::WorldResult world;
-  DecisionLog decisions;
+struct EchoScheduleResult : harness::ScheduleOutcome {
   std::uint64_t calls_made = 0;
 };
 
@@ -38,6 +37,6 @@ struct EchoScheduleResult {
 EchoScheduleResult run_echo_schedule(const EchoImplementation& implementation,
                                      std::uint64_t schedule_seed,
                                      std::unique_ptr<Strategy> strategy,
-                                     StackPool* stack_pool = nullptr);
+                                     const harness::ScheduleOptions& options = {});
 
 }  // namespace lockstep::conformance

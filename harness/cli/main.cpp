@@ -1,37 +1,66 @@
-// The `lockstep` command: `list` and `run` (DESIGN.md's command line; exit 0 when every rule
-// holds, 1 when a violation was found, 2 on bad usage or input). Errors are one line.
-#include <unistd.h>
-
+// The `lockstep` command (DESIGN.md's command line). Exit codes: 0 every rule holds, 1 a
+// violation was found (or, for replay, reproduced), 2 bad usage or input, 3 nondeterminism.
+// Every error is one line on stderr.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "conformance/catalogue/rule_catalogue.h"
-#include "conformance/scenarios/echo_scenario.h"
+#include "conformance/registry/suites.h"
+#include "harness/cli/replay_command.h"
 #include "harness/cli/run_command.h"
 #include "reports/run_report.h"
 
 namespace {
 
-constexpr int kExitPass = 0;
-constexpr int kExitViolation = 1;
-constexpr int kExitUsage = 2;
+using lockstep::cli::kExitPass;
+using lockstep::cli::kExitUsage;
+using lockstep::cli::kExitViolation;
 
-int list_command() {
+int list_command(const std::string& format) {
+  const auto& implementations = lockstep::conformance::bundled_implementations();
+  const auto& suites = lockstep::conformance::suites();
+  const auto& rules = lockstep::conformance::rule_catalogue();
+  if (format == "json") {
+    nlohmann::ordered_json document;
+    document["implementations"] = nlohmann::ordered_json::array();
+    for (const auto& implementation : implementations) {
+      nlohmann::ordered_json entry = {{"name", implementation.name},
+                                      {"kind", implementation.kind}};
+      if (!implementation.breaks.empty()) {
+        entry["breaks"] = implementation.breaks;
+        entry["bug_class"] = implementation.bug_class;
+      }
+      entry["description"] = implementation.description;
+      document["implementations"].push_back(entry);
+    }
+    document["suites"] = nlohmann::ordered_json::array();
+    for (const auto& suite : suites) {
+      document["suites"].push_back({{"name", suite.name}, {"description", suite.description}});
+    }
+    document["rules"] = nlohmann::ordered_json::array();
+    for (const auto& rule : rules) {
+      document["rules"].push_back({{"id", rule.id}, {"family", rule.family},
+                                   {"title", rule.title}, {"source", rule.source}});
+    }
+    std::printf("%s\n", document.dump(2).c_str());
+    return kExitPass;
+  }
   std::printf("implementations:\n");
-  for (const auto& implementation : lockstep::conformance::bundled_echo_implementations()) {
-    std::printf("  %-34s %-9s %-5s %s\n", implementation.name.c_str(),
-                implementation.breaks.empty() ? "reference" : "mutant",
+  for (const auto& implementation : implementations) {
+    std::printf("  %-34s %-9s %-5s %s\n", implementation.name.c_str(), implementation.kind.c_str(),
                 implementation.breaks.empty() ? "-" : implementation.breaks.c_str(),
                 implementation.description.c_str());
   }
-  std::printf("suites:\n  %-34s %s\n", "echo",
-              "connect, echo calls with generated caller behaviour, injected aborts and faults");
+  std::printf("suites:\n");
+  for (const auto& suite : suites) {
+    std::printf("  %-34s %s\n", suite.name.c_str(), suite.description.c_str());
+  }
   std::printf("rules:\n");
-  for (const auto& rule : lockstep::conformance::rule_catalogue()) {
-    std::printf("  %-5s %-26s %.*s\n", std::string(rule.id).c_str(),
-                std::string(rule.family).c_str(), static_cast<int>(rule.title.size()),
-                rule.title.data());
+  for (const auto& rule : rules) {
+    std::printf("  %-5s %-26s %s\n", std::string(rule.id).c_str(),
+                std::string(rule.family).c_str(), std::string(rule.title).c_str());
   }
   return kExitPass;
 }
@@ -53,12 +82,77 @@ void print_implementation_line(const lockstep::reports::ImplementationReport& en
   for (const auto& [rule, count] : entry.violations_by_rule) {
     rules += (rules.empty() ? "" : " ") + rule + "x" + std::to_string(count);
   }
-  std::printf("  %-34s %-4s %6llu schedules, %6llu failed%s%s\n", entry.name.c_str(),
-              entry.passed() ? "PASS" : "FAIL",
+  std::string expectation;
+  if (!entry.expected_rule.empty()) {
+    expectation = entry.caught_as_declared() ? "  (mutant caught on " + entry.expected_rule + ")"
+                                             : "  (MISSED: declared " + entry.expected_rule + ")";
+  }
+  std::printf("  %-34s %-4s %6llu schedules, %6llu failed%s%s%s\n", entry.name.c_str(),
+              entry.schedules == 0 ? "n/a" : (entry.passed() ? "PASS" : "FAIL"),
               static_cast<unsigned long long>(entry.schedules),
               static_cast<unsigned long long>(entry.failed_schedules),
-              rules.empty() ? "" : "  violations: ", rules.c_str());
+              rules.empty() ? "" : "  violations: ", rules.c_str(), expectation.c_str());
   std::fflush(stdout);
+}
+
+int run_command(lockstep::cli::RunOptions& options, const std::vector<std::string>& names,
+                const std::string& strategy_text, bool schedule_given, std::uint64_t schedule) {
+  std::string error;
+  const auto strategy = lockstep::parse_strategy_spec(strategy_text, error);
+  if (!strategy) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  options.strategy = *strategy;
+  if (schedule_given) {
+    options.only_schedule = schedule;
+  }
+  for (const std::string& suite : options.suites) {
+    if (lockstep::conformance::find_suite(suite) == nullptr) {
+      std::fprintf(stderr, "lockstep: unknown suite '%s' (see lockstep list)\n", suite.c_str());
+      return kExitUsage;
+    }
+  }
+  if (names.empty()) {
+    for (const auto& implementation : lockstep::conformance::bundled_implementations()) {
+      options.implementations.push_back(&implementation);
+    }
+  }
+  for (const std::string& name : names) {
+    const auto* implementation = lockstep::conformance::find_bundled_implementation(name);
+    if (implementation == nullptr) {
+      std::fprintf(stderr, "lockstep: unknown implementation '%s' (see lockstep list)\n",
+                   name.c_str());
+      return kExitUsage;
+    }
+    options.implementations.push_back(implementation);
+  }
+
+  std::printf("lockstep run: seed %llu, strategy %s, %llu schedule(s) per implementation and "
+              "suite\n",
+              static_cast<unsigned long long>(options.seed), options.strategy.to_text().c_str(),
+              static_cast<unsigned long long>(options.only_schedule ? 1 : options.runs));
+  const auto report = lockstep::cli::run_schedules(options, print_implementation_line, error);
+  if (!report) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  std::printf("run digest %016llx\n", static_cast<unsigned long long>(report->run_digest));
+  for (const auto& entry : report->implementations) {
+    if (!entry.failures.empty()) {
+      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(),
+                  entry.failures.front().explanation.c_str(),
+                  entry.failures.front().reproduce.c_str());
+    }
+  }
+  if (!options.report_directory.empty()) {
+    if (!lockstep::reports::write_report(*report, options.report_directory, error)) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    std::printf("report written to %s/report.json\n", options.report_directory.c_str());
+  }
+  return report->all_passed() ? kExitPass : kExitViolation;
 }
 
 }  // namespace
@@ -67,25 +161,43 @@ int main(int argc, char** argv) {
   CLI::App app{"lockstep: deterministic simulation and conformance harness for the WWSAPI async "
                "model"};
   app.require_subcommand(1);
+
+  std::string list_format = "text";
   CLI::App* list = app.add_subcommand("list", "implementations, suites and rules");
+  list->add_option("--format", list_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   std::string explained_rule;
   CLI::App* explain = app.add_subcommand("explain", "a rule's text and source");
   explain->add_option("RULE", explained_rule, "rule id, e.g. AM3")->required();
 
-  lockstep::cli::RunOptions options;
+  lockstep::cli::RunOptions run_options;
+  std::vector<std::string> implementation_names;
   std::string strategy_text = "random";
-  std::string report_directory;
   std::uint64_t only_schedule = 0;
   CLI::App* run = app.add_subcommand("run", "run the suites over implementations");
-  run->add_option("--impl", options.implementations, "implementation name (repeatable)");
-  auto* runs_option = run->add_option("--runs", options.runs, "schedules per implementation")
+  run->add_option("--impl", implementation_names, "implementation name (repeatable)");
+  run->add_option("--suite", run_options.suites, "suite name (repeatable)");
+  auto* runs_option = run->add_option("--runs", run_options.runs, "schedules per suite")
                           ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
-  run->add_option("--seed", options.seed, "the run's root seed");
+  run->add_option("--seed", run_options.seed, "the run's root seed");
   run->add_option("--strategy", strategy_text, "random | pct | pct:DEPTH");
   auto* schedule_option =
       run->add_option("--schedule", only_schedule, "re-run only schedule I of the run");
   schedule_option->excludes(runs_option);
-  run->add_option("--report", report_directory, "write DIR/report.json");
+  run->add_option("--report", run_options.report_directory,
+                  "write DIR/report.json and DIR/failures/");
+
+  lockstep::cli::ReplayOptions replay_options;
+  CLI::App* replay = app.add_subcommand("replay", "re-execute a failing schedule");
+  replay->add_option("FILE", replay_options.replay_path, "a .replay file")->required();
+  replay->add_option("--trace", replay_options.chrome_trace_path, "write a Chrome trace here");
+  replay->add_flag("--verbose", replay_options.verbose, "show every scheduler step");
+
+  lockstep::cli::ShrinkOptions shrink_options;
+  CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");
+  shrink->add_option("FILE", shrink_options.replay_path, "a .replay file")->required();
+  shrink->add_option("-o", shrink_options.output_path, "where to write the shrunk replay");
 
   try {
     app.parse(argc, argv);
@@ -99,50 +211,17 @@ int main(int argc, char** argv) {
   }
 
   if (list->parsed()) {
-    return list_command();
+    return list_command(list_format);
   }
   if (explain->parsed()) {
     return explain_command(explained_rule);
   }
-
-  std::string error;
-  const auto strategy = lockstep::parse_strategy_spec(strategy_text, error);
-  if (!strategy) {
-    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-    return kExitUsage;
+  if (replay->parsed()) {
+    return lockstep::cli::replay_command(replay_options);
   }
-  options.strategy = *strategy;
-  if (schedule_option->count() > 0) {
-    options.only_schedule = only_schedule;
+  if (shrink->parsed()) {
+    return lockstep::cli::shrink_command(shrink_options);
   }
-  for (const std::string& name : options.implementations) {
-    if (lockstep::conformance::find_echo_implementation(name) == nullptr) {
-      std::fprintf(stderr, "lockstep: unknown implementation '%s' (see lockstep list)\n",
-                   name.c_str());
-      return kExitUsage;
-    }
-  }
-
-  std::printf("lockstep run: seed %llu, strategy %s, %llu schedule(s) per implementation\n",
-              static_cast<unsigned long long>(options.seed), options.strategy.to_text().c_str(),
-              static_cast<unsigned long long>(options.only_schedule ? 1 : options.runs));
-  const lockstep::reports::RunReport report =
-      lockstep::cli::run_schedules(options, print_implementation_line);
-
-  std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
-  for (const auto& entry : report.implementations) {
-    for (const auto& failure : entry.failures) {
-      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(),
-                  failure.explanation.c_str(), failure.reproduce.c_str());
-      break;  // the first failure of each implementation; the report has more
-    }
-  }
-  if (!report_directory.empty()) {
-    if (!lockstep::reports::write_report(report, report_directory, error)) {
-      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-      return kExitUsage;
-    }
-    std::printf("report written to %s/report.json\n", report_directory.c_str());
-  }
-  return report.all_passed() ? kExitPass : kExitViolation;
+  return run_command(run_options, implementation_names, strategy_text,
+                     schedule_option->count() > 0, only_schedule);
 }

@@ -69,6 +69,14 @@ void World::on_injected_abort(std::function<void()> abort) {
   abort_actions_.push_back(std::move(abort));
 }
 
+ScheduleOutcome World::outcome() const {
+  ScheduleOutcome outcome;
+  outcome.world = result_;
+  outcome.decisions = simulation_->decisions();
+  outcome.trace = simulation_->trace().events();
+  return outcome;
+}
+
 void World::on_schedule_end(std::function<void(bool world_quiet)> check) {
   end_checks_.push_back(std::move(check));
 }

@@ -48,6 +48,19 @@ struct WorldResult {
   std::string summary() const;
 };
 
+/// How a suite should run one schedule.
+struct ScheduleOptions {
+  StackPool* stack_pool = nullptr;  ///< shared across schedules of a run
+  bool keep_trace_events = false;   ///< replay and reports want the events, runs only the hash
+};
+
+/// What a finished schedule leaves for reports and replay.
+struct ScheduleOutcome {
+  WorldResult world;
+  DecisionLog decisions;
+  std::vector<TraceEvent> trace;  ///< empty unless keep_trace_events
+};
+
 class World {
  public:
   World(const WorldConfig& config, std::unique_ptr<Strategy> strategy);
@@ -76,6 +89,8 @@ class World {
   /// Runs the schedule to its end; call once.
   const WorldResult& run();
   const WorldResult& result() const { return result_; }
+  /// After run(): the result with the decisions and (if kept) the trace events.
+  ScheduleOutcome outcome() const;
 
  private:
   void inject_faults();

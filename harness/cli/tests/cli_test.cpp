@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -46,7 +47,8 @@ nlohmann::json read_report(const std::filesystem::path& directory) {
 
 TEST(Cli, BadUsageIsExitTwoWithOneLine) {
   for (const char* arguments : {"", "frobnicate", "run --bogus", "run --runs 0", "run --strategy dfs",
-                                "run --impl no-such-implementation", "run --runs x"}) {
+                                "run --impl no-such-implementation", "run --runs x",
+                                "run --suite no-such-suite", "replay", "shrink"}) {
     const Outcome outcome = run_lockstep(arguments);
     EXPECT_EQ(outcome.exit_code, 2) << arguments << "\n" << outcome.output;
     EXPECT_NE(outcome.output.find("lockstep: "), std::string::npos) << arguments;
@@ -88,21 +90,105 @@ TEST(Cli, CorrectImplementationExitsZeroAndWritesAReport) {
 
 TEST(Cli, AViolationExitsOneAndItsScheduleReproducesAlone) {
   const auto directory = fresh_directory("lockstep-cli-fail");
-  const Outcome outcome = run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3 --report " +
-                                       directory.string());
+  const Outcome outcome = run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3");
   ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
+  const std::size_t at = outcome.output.find("reproduce: lockstep run ");
+  ASSERT_NE(at, std::string::npos) << outcome.output;
+  const std::size_t start = at + std::string("reproduce: lockstep ").size();
+  const std::string reproduce = outcome.output.substr(start, outcome.output.find('\n', at) - start);
+  const Outcome alone = run_lockstep(reproduce + " --report " + directory.string());
+  EXPECT_EQ(alone.exit_code, 1) << alone.output;
+  const nlohmann::json report = read_report(directory);
+  EXPECT_EQ(report["implementations"][0]["schedules"], 1);
+  EXPECT_EQ(report["implementations"][0]["failures"][0]["rule"], "AM5");
+}
+
+TEST(Cli, FailuresBecomeReplayFilesThatReproduceBitForBit) {
+  const auto directory = fresh_directory("lockstep-cli-replay");
+  ASSERT_EQ(run_lockstep("run --impl archetype-read-after-completion --runs 40 --seed 9 --report " +
+                         directory.string())
+                .exit_code,
+            1);
   const nlohmann::json report = read_report(directory);
   const auto& failure = report["implementations"][0]["failures"][0];
-  EXPECT_EQ(failure["rule"], "AM5");
-  const std::string reproduce = failure["replay"];
-  ASSERT_EQ(reproduce.rfind("lockstep run ", 0), 0u) << reproduce;
-  const auto again = fresh_directory("lockstep-cli-again");
-  const Outcome alone = run_lockstep(reproduce.substr(9) + " --report " + again.string());
-  EXPECT_EQ(alone.exit_code, 1) << alone.output;
-  const nlohmann::json again_report = read_report(again);
-  const auto& reproduced = again_report["implementations"][0]["failures"][0];
-  EXPECT_EQ(reproduced["explanation"], failure["explanation"]);
-  EXPECT_EQ(reproduced["trace_hash"], failure["trace_hash"]) << "bit for bit, alone or in a run";
+  const std::string replay = failure["replay"];
+  ASSERT_EQ(replay.rfind("lockstep replay ", 0), 0u) << replay;
+  const std::string path = replay.substr(16);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  const std::string trace_path = path.substr(0, path.size() - 7) + ".trace.json";
+  ASSERT_TRUE(std::filesystem::exists(trace_path));
+  std::ifstream trace_stream(trace_path);
+  EXPECT_FALSE(nlohmann::json::parse(trace_stream)["traceEvents"].empty());
+
+  const auto out = directory / "replayed.trace.json";
+  const Outcome replayed = run_lockstep("replay " + path + " --trace " + out.string());
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_NE(replayed.output.find("reproduced AM6 with the same trace hash"), std::string::npos)
+      << replayed.output;
+  EXPECT_NE(replayed.output.find("call echo#"), std::string::npos) << "a step-by-step trace";
+  EXPECT_TRUE(std::filesystem::exists(out));
+
+  // A tampered hash is what a nondeterministic build looks like: exit 3.
+  std::ifstream original(path);
+  std::stringstream text;
+  text << original.rdbuf();
+  std::string tampered = text.str();
+  const std::size_t hash_at = tampered.find("trace-hash ") + 11;
+  tampered[hash_at] = tampered[hash_at] == '0' ? '1' : '0';
+  const auto tampered_path = directory / "tampered.replay";
+  std::ofstream(tampered_path) << tampered;
+  const Outcome nondeterministic = run_lockstep("replay " + tampered_path.string());
+  EXPECT_EQ(nondeterministic.exit_code, 3) << nondeterministic.output;
+  EXPECT_NE(nondeterministic.output.find("NONDETERMINISM"), std::string::npos);
+
+  // Shrinking keeps the rule and never grows the log; the result replays.
+  const auto shrunk = directory / "shrunk.replay";
+  const Outcome shrink = run_lockstep("shrink " + path + " -o " + shrunk.string());
+  EXPECT_EQ(shrink.exit_code, 0) << shrink.output;
+  EXPECT_NE(shrink.output.find("shrunk AM6: "), std::string::npos) << shrink.output;
+  EXPECT_EQ(run_lockstep("replay " + shrunk.string()).exit_code, 1);
+}
+
+TEST(Cli, BadReplayFilesAreExitTwo) {
+  const auto directory = fresh_directory("lockstep-cli-bad-replay");
+  std::filesystem::create_directories(directory);
+  EXPECT_EQ(run_lockstep("replay " + (directory / "missing.replay").string()).exit_code, 2);
+  std::ofstream(directory / "empty.replay").close();
+  const Outcome empty = run_lockstep("replay " + (directory / "empty.replay").string());
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.output.find("empty"), std::string::npos) << empty.output;
+  std::ofstream(directory / "future.replay") << "lockstep-replay 9\n";
+  const Outcome future = run_lockstep("replay " + (directory / "future.replay").string());
+  EXPECT_EQ(future.exit_code, 2);
+  EXPECT_NE(future.output.find("newer"), std::string::npos) << future.output;
+  std::ofstream(directory / "unknown.replay")
+      << "lockstep-replay 1\nimplementation nobody\nbuild x\nsuite echo\nrun-seed 1\nschedule 0\n"
+         "seed 1\nstrategy random\nfault-plan x\nrule AM3\ntrace-hash 0000000000000000\n"
+         "explanation x\ndecisions \nend\n";
+  const Outcome unknown = run_lockstep("replay " + (directory / "unknown.replay").string());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown implementation 'nobody'"), std::string::npos)
+      << unknown.output;
+  EXPECT_EQ(run_lockstep("shrink " + (directory / "missing.replay").string()).exit_code, 2);
+}
+
+TEST(Cli, ListAsJson) {
+  const Outcome outcome = run_lockstep("list --format json");
+  ASSERT_EQ(outcome.exit_code, 0);
+  const nlohmann::json document = nlohmann::json::parse(outcome.output);
+  EXPECT_EQ(document["implementations"][0]["kind"], "reference");
+  bool saw_mutant = false;
+  for (const auto& implementation : document["implementations"]) {
+    if (implementation["kind"] == "mutant") {
+      saw_mutant = true;
+      EXPECT_TRUE(implementation.contains("breaks"));
+      EXPECT_TRUE(implementation.contains("description"));
+    }
+  }
+  EXPECT_TRUE(saw_mutant);
+  EXPECT_EQ(document["rules"].size(), 43u);
+  EXPECT_FALSE(document["suites"].empty());
+  EXPECT_EQ(run_lockstep("list --format xml").exit_code, 2);
 }
 
 TEST(Cli, SameSeedGivesTheSameRunDigest) {

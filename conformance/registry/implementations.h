@@ -1,0 +1,34 @@
+// The implementations lockstep knows by name: the bundled reference and mutants (and, from
+// the command line, loaded plugins), each with what it is known to do.
+//
+// A mutant declares the one rule it breaks and the real-world bug class it imitates; the
+// mutation-score test and the reports hold it to that. Names are stable kebab-case.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockstep/implementation.h"
+
+namespace lockstep::conformance {
+
+struct Implementation {
+  std::string name;
+  std::string kind;         ///< "reference", "mutant" or "plugin"
+  std::string description;  ///< one line
+  std::string breaks;       ///< for a mutant: the rule id it breaks
+  std::string bug_class;    ///< for a mutant: the kind of real bug it imitates
+  /// The C ABI table, for the suites of the parts it provides (channel, WsAsyncExecute,
+  /// service host). Null for an echo-call archetype.
+  const lockstep_implementation* table = nullptr;
+  /// For the echo suite: the archetype defect flags (0 = correct); empty if not an archetype.
+  std::optional<unsigned> archetype_defects;
+};
+
+/// Bundled implementations in a stable order: references first, then mutants by name.
+const std::vector<Implementation>& bundled_implementations();
+const Implementation* find_bundled_implementation(std::string_view name);
+
+}  // namespace lockstep::conformance

@@ -1,0 +1,46 @@
+// The suite table.
+#include "conformance/registry/suites.h"
+
+#include "conformance/scenarios/echo_scenario.h"
+
+namespace lockstep::conformance {
+
+namespace {
+
+std::vector<Suite> build_suites() {
+  std::vector<Suite> all;
+  all.push_back(Suite{
+      "echo",
+      "connect, echo calls with generated caller behaviour (NULL or stack context, WS_ERROR or "
+      "none, in flight or awaited), injected aborts and network faults",
+      [](const Implementation& implementation) {
+        return implementation.archetype_defects.has_value();
+      },
+      [](const Implementation& implementation, std::uint64_t seed,
+         std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        EchoImplementation echo;
+        echo.name = implementation.name;
+        echo.defects = *implementation.archetype_defects;
+        return static_cast<harness::ScheduleOutcome>(
+            run_echo_schedule(echo, seed, std::move(strategy), options));
+      }});
+  return all;
+}
+
+}  // namespace
+
+const std::vector<Suite>& suites() {
+  static const std::vector<Suite> all = build_suites();
+  return all;
+}
+
+const Suite* find_suite(std::string_view name) {
+  for (const Suite& suite : suites()) {
+    if (suite.name == name) {
+      return &suite;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace lockstep::conformance

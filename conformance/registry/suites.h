@@ -1,0 +1,34 @@
+// The suites: each runs one schedule of its scenario family on an implementation.
+//
+// A suite applies to an implementation when the implementation provides the part the suite
+// exercises; otherwise the suite is "not applicable" for it (never "passed"). A schedule is a
+// pure function of (implementation, schedule seed, strategy): that is what replay relies on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/registry/implementations.h"
+#include "harness/host/world.h"
+#include "scheduler/strategy.h"
+
+namespace lockstep::conformance {
+
+struct Suite {
+  std::string name;
+  std::string description;
+  std::function<bool(const Implementation&)> applies;
+  std::function<harness::ScheduleOutcome(const Implementation&, std::uint64_t schedule_seed,
+                                         std::unique_ptr<Strategy> strategy,
+                                         const harness::ScheduleOptions& options)>
+      run;
+};
+
+const std::vector<Suite>& suites();
+const Suite* find_suite(std::string_view name);
+
+}  // namespace lockstep::conformance

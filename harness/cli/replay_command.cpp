@@ -1,0 +1,159 @@
+// Replay and shrink: load a replay file, find its implementation and suite, re-run.
+#include "harness/cli/replay_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include "conformance/registry/suites.h"
+#include "reports/replay_file.h"
+#include "reports/schedule_trace.h"
+#include "scheduler/shrinker.h"
+
+namespace lockstep::cli {
+
+namespace {
+
+struct LoadedReplay {
+  reports::ReplayFile file;
+  const conformance::Implementation* implementation = nullptr;
+  const conformance::Suite* suite = nullptr;
+};
+
+std::optional<LoadedReplay> load(const std::string& path) {
+  std::string error;
+  std::optional<reports::ReplayFile> file = reports::read_replay_file(path, error);
+  if (!file) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return std::nullopt;
+  }
+  LoadedReplay loaded{std::move(*file)};
+  loaded.implementation = conformance::find_bundled_implementation(loaded.file.implementation);
+  if (loaded.implementation == nullptr) {
+    std::fprintf(stderr, "lockstep: %s names an unknown implementation '%s' (see lockstep list)\n",
+                 path.c_str(), loaded.file.implementation.c_str());
+    return std::nullopt;
+  }
+  loaded.suite = conformance::find_suite(loaded.file.suite);
+  if (loaded.suite == nullptr || !loaded.suite->applies(*loaded.implementation)) {
+    std::fprintf(stderr, "lockstep: %s names suite '%s', which does not exist or does not apply "
+                 "to '%s'\n",
+                 path.c_str(), loaded.file.suite.c_str(), loaded.file.implementation.c_str());
+    return std::nullopt;
+  }
+  return loaded;
+}
+
+bool fails_on(const harness::WorldResult& result, const std::string& rule) {
+  for (const harness::Violation& violation : result.violations) {
+    if (violation.rule == rule) {
+      return true;
+    }
+  }
+  return !result.passed() && std::string(outcome_name(result.run.outcome)) == rule;
+}
+
+std::string hex64(std::uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+}  // namespace
+
+int replay_command(const ReplayOptions& options) {
+  const std::optional<LoadedReplay> loaded = load(options.replay_path);
+  if (!loaded) {
+    return kExitUsage;
+  }
+  const reports::ReplayFile& file = loaded->file;
+  harness::ScheduleOptions keep;
+  keep.keep_trace_events = true;
+  const harness::ScheduleOutcome outcome =
+      loaded->suite->run(*loaded->implementation, file.schedule_seed,
+                         make_replay_strategy(file.decisions), keep);
+
+  std::printf("replaying %s: %s on suite %s, seed %llu (%s)\n", options.replay_path.c_str(),
+              file.implementation.c_str(), file.suite.c_str(),
+              static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());
+  std::printf("fault plan: %s\n\n", file.fault_plan.c_str());
+  std::fputs(reports::readable_trace(outcome.trace, options.verbose).c_str(), stdout);
+  std::printf("\n");
+  for (const harness::Violation& violation : outcome.world.violations) {
+    std::printf("violation: %s\n", violation.to_text().c_str());
+  }
+  if (!options.chrome_trace_path.empty()) {
+    std::ofstream trace(options.chrome_trace_path, std::ios::binary | std::ios::trunc);
+    trace << reports::chrome_trace_json(outcome.trace);
+    if (!trace) {
+      std::fprintf(stderr, "lockstep: cannot write '%s'\n", options.chrome_trace_path.c_str());
+      return kExitUsage;
+    }
+    std::printf("trace written to %s (open it in Perfetto or chrome://tracing)\n",
+                options.chrome_trace_path.c_str());
+  }
+  if (outcome.world.run.trace_hash != file.trace_hash) {
+    std::printf("NONDETERMINISM: trace hash %s differs from the recorded %s",
+                hex64(outcome.world.run.trace_hash).c_str(), hex64(file.trace_hash).c_str());
+    if (file.build != reports::build_id()) {
+      std::printf(" (recorded by build '%s', this is '%s')", file.build.c_str(),
+                  reports::build_id().c_str());
+    }
+    std::printf("\n");
+    return kExitNondeterminism;
+  }
+  std::printf("reproduced %s with the same trace hash %s\n", file.rule.c_str(),
+              hex64(file.trace_hash).c_str());
+  return kExitViolation;
+}
+
+int shrink_command(const ShrinkOptions& options) {
+  const std::optional<LoadedReplay> loaded = load(options.replay_path);
+  if (!loaded) {
+    return kExitUsage;
+  }
+  const reports::ReplayFile& file = loaded->file;
+  const ShrinkProbe probe = [&](const DecisionLog& log) {
+    const harness::ScheduleOutcome outcome = loaded->suite->run(
+        *loaded->implementation, file.schedule_seed, make_guided_strategy(log), {});
+    return ShrinkAttempt{fails_on(outcome.world, file.rule), outcome.decisions};
+  };
+  const ShrinkResult result = shrink_decision_log(file.decisions, probe, options.max_runs);
+  if (!result.reproduced) {
+    std::fprintf(stderr, "lockstep: %s does not break %s when re-run: nothing to shrink\n",
+                 options.replay_path.c_str(), file.rule.c_str());
+    return kExitNondeterminism;
+  }
+  // Re-run the shrunk log exactly, for its hash, explanation and step count.
+  const harness::ScheduleOutcome shrunk = loaded->suite->run(
+      *loaded->implementation, file.schedule_seed, make_replay_strategy(result.log), {});
+  const harness::ScheduleOutcome original = loaded->suite->run(
+      *loaded->implementation, file.schedule_seed, make_replay_strategy(file.decisions), {});
+  reports::ReplayFile smaller = file;
+  smaller.decisions = result.log;
+  smaller.trace_hash = shrunk.world.run.trace_hash;
+  smaller.explanation = shrunk.world.summary();
+  smaller.build = reports::build_id();
+  std::string output = options.output_path;
+  if (output.empty()) {
+    output = options.replay_path;
+    if (output.size() > 7 && output.ends_with(".replay")) {
+      output.resize(output.size() - 7);
+    }
+    output += ".shrunk.replay";
+  }
+  std::string error;
+  if (!reports::write_replay_file(smaller, output, error)) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  std::printf("shrunk %s: %zu -> %zu decisions, %llu -> %llu steps (%llu runs)\n",
+              file.rule.c_str(), file.decisions.size(), result.log.size(),
+              static_cast<unsigned long long>(original.world.run.steps),
+              static_cast<unsigned long long>(shrunk.world.run.steps),
+              static_cast<unsigned long long>(result.runs));
+  std::printf("%s\nwritten to %s\n", smaller.explanation.c_str(), output.c_str());
+  return kExitPass;
+}
+
+}  // namespace lockstep::cli

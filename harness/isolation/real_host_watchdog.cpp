@@ -51,7 +51,10 @@ int wait_blocking(pid_t child) {
 }  // namespace
 
 ChildReport watch_child(pid_t child, int read_fd, std::uint64_t wall_clock_ms) {
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(wall_clock_ms);
+  // Capped, so a budget meaning "practically forever" cannot overflow the clock's arithmetic.
+  constexpr std::uint64_t longest_budget_ms = std::uint64_t{365} * 24 * 60 * 60 * 1000;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::milliseconds(std::min(wall_clock_ms, longest_budget_ms));
   fcntl(read_fd, F_SETFL, fcntl(read_fd, F_GETFL) | O_NONBLOCK);
   ChildReport report;
   bool pipe_open = true;

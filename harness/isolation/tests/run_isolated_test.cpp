@@ -155,6 +155,14 @@ TEST(RunIsolated, AnEndlessLoopTimesOutAndIsKilled) {
   expect_no_child_left();
 }
 
+TEST(RunIsolated, AnUnboundedBudgetStillCompletes) {
+  IsolationLimits limits = fast_limits();
+  limits.wall_clock_ms = UINT64_MAX;
+  const IsolatedOutcome outcome = run_isolated([] { return std::string("quick"); }, limits);
+  ASSERT_EQ(outcome.kind, IsolatedOutcomeKind::completed) << outcome.describe();
+  EXPECT_EQ(outcome.result, "quick");
+}
+
 TEST(RunIsolated, AMemoryBlowUpExceedsTheLimit) {
   if (!memory_limit_enforced()) {
     GTEST_SKIP() << "AddressSanitizer build: ASan reserves terabytes of address space, so "

@@ -8,6 +8,7 @@
 
 #include "conformance/catalogue/rule_catalogue.h"
 #include "conformance/registry/suites.h"
+#include "harness/cli/implementation_resolver.h"
 #include "harness/cli/replay_command.h"
 #include "harness/cli/run_command.h"
 #include "reports/run_report.h"
@@ -17,6 +18,36 @@ namespace {
 using lockstep::cli::kExitPass;
 using lockstep::cli::kExitUsage;
 using lockstep::cli::kExitViolation;
+
+// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it.
+int list_plugins(const std::vector<std::string>& arguments) {
+  lockstep::cli::ImplementationResolver resolver;
+  for (const std::string& argument : arguments) {
+    std::string error;
+    const auto* implementation = resolver.resolve(argument, error);
+    if (implementation == nullptr) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    std::printf("%s: %s\n", implementation->name.c_str(), implementation->description.c_str());
+    const lockstep_implementation& table = *implementation->table;
+    std::printf("  channel:         %s\n", table.channel != nullptr ? "provided" : "not provided");
+    std::printf("  WsAsyncExecute:  %s\n",
+                table.async_execute != nullptr ? "provided" : "not provided");
+    std::printf("  service host:    %s\n",
+                table.service_host != nullptr ? "provided" : "not provided");
+    std::printf("  suites:");
+    bool any = false;
+    for (const auto& suite : lockstep::conformance::suites()) {
+      if (suite.applies(*implementation)) {
+        std::printf(" %s", suite.name.c_str());
+        any = true;
+      }
+    }
+    std::printf("%s\n", any ? "" : " none apply");
+  }
+  return kExitPass;
+}
 
 int list_command(const std::string& format) {
   const auto& implementations = lockstep::conformance::bundled_implementations();
@@ -96,7 +127,8 @@ void print_implementation_line(const lockstep::reports::ImplementationReport& en
 }
 
 int run_command(lockstep::cli::RunOptions& options, const std::vector<std::string>& names,
-                const std::string& strategy_text, bool schedule_given, std::uint64_t schedule) {
+                const std::string& strategy_text, bool schedule_given, std::uint64_t schedule,
+                lockstep::cli::ImplementationResolver& resolver) {
   std::string error;
   const auto strategy = lockstep::parse_strategy_spec(strategy_text, error);
   if (!strategy) {
@@ -119,10 +151,9 @@ int run_command(lockstep::cli::RunOptions& options, const std::vector<std::strin
     }
   }
   for (const std::string& name : names) {
-    const auto* implementation = lockstep::conformance::find_bundled_implementation(name);
+    const auto* implementation = resolver.resolve(name, error);
     if (implementation == nullptr) {
-      std::fprintf(stderr, "lockstep: unknown implementation '%s' (see lockstep list)\n",
-                   name.c_str());
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
       return kExitUsage;
     }
     options.implementations.push_back(implementation);
@@ -163,9 +194,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string list_format = "text";
+  std::vector<std::string> listed_plugins;
   CLI::App* list = app.add_subcommand("list", "implementations, suites and rules");
   list->add_option("--format", list_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  list->add_option("--impl", listed_plugins, "a plugin library: show what it provides");
 
   std::string explained_rule;
   CLI::App* explain = app.add_subcommand("explain", "a rule's text and source");
@@ -211,7 +244,7 @@ int main(int argc, char** argv) {
   }
 
   if (list->parsed()) {
-    return list_command(list_format);
+    return listed_plugins.empty() ? list_command(list_format) : list_plugins(listed_plugins);
   }
   if (explain->parsed()) {
     return explain_command(explained_rule);
@@ -222,6 +255,7 @@ int main(int argc, char** argv) {
   if (shrink->parsed()) {
     return lockstep::cli::shrink_command(shrink_options);
   }
+  lockstep::cli::ImplementationResolver resolver;  // keeps loaded plugins alive for the run
   return run_command(run_options, implementation_names, strategy_text,
-                     schedule_option->count() > 0, only_schedule);
+                     schedule_option->count() > 0, only_schedule, resolver);
 }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "conformance/registry/suites.h"
+#include "harness/cli/implementation_resolver.h"
 #include "reports/replay_file.h"
 #include "reports/schedule_trace.h"
 #include "scheduler/shrinker.h"
@@ -20,7 +21,7 @@ struct LoadedReplay {
   const conformance::Suite* suite = nullptr;
 };
 
-std::optional<LoadedReplay> load(const std::string& path) {
+std::optional<LoadedReplay> load(const std::string& path, ImplementationResolver& resolver) {
   std::string error;
   std::optional<reports::ReplayFile> file = reports::read_replay_file(path, error);
   if (!file) {
@@ -28,10 +29,9 @@ std::optional<LoadedReplay> load(const std::string& path) {
     return std::nullopt;
   }
   LoadedReplay loaded{std::move(*file)};
-  loaded.implementation = conformance::find_bundled_implementation(loaded.file.implementation);
+  loaded.implementation = resolver.resolve(loaded.file.implementation, error);
   if (loaded.implementation == nullptr) {
-    std::fprintf(stderr, "lockstep: %s names an unknown implementation '%s' (see lockstep list)\n",
-                 path.c_str(), loaded.file.implementation.c_str());
+    std::fprintf(stderr, "lockstep: %s: the replay's %s\n", path.c_str(), error.c_str());
     return std::nullopt;
   }
   loaded.suite = conformance::find_suite(loaded.file.suite);
@@ -62,7 +62,8 @@ std::string hex64(std::uint64_t value) {
 }  // namespace
 
 int replay_command(const ReplayOptions& options) {
-  const std::optional<LoadedReplay> loaded = load(options.replay_path);
+  ImplementationResolver resolver;
+  const std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
   if (!loaded) {
     return kExitUsage;
   }
@@ -108,7 +109,8 @@ int replay_command(const ReplayOptions& options) {
 }
 
 int shrink_command(const ShrinkOptions& options) {
-  const std::optional<LoadedReplay> loaded = load(options.replay_path);
+  ImplementationResolver resolver;
+  const std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
   if (!loaded) {
     return kExitUsage;
   }

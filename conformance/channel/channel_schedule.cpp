@@ -70,7 +70,17 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
     if (kind == 1 && echoes_owed <= 0) {
       kind = 0;
     }
-    if (kind == 0) {
+    if (kind == 0 && simulation.chance(1, 4)) {
+      // A burst of sends left in flight: more than the I/O limit queue inside the channel.
+      const std::uint64_t burst = 2 + simulation.integer(4);
+      for (std::uint64_t sent = 0; sent < burst; ++sent) {
+        CallShape shape = draw_shape(simulation);
+        shape.with_context = true;
+        in_flight.push_back(&driver.send(draw_body(simulation, index), shape));
+        ++calls_made;
+        ++echoes_owed;
+      }
+    } else if (kind == 0) {
       keep_or_wait(driver.send(draw_body(simulation, index), draw_shape(simulation)));
       ++echoes_owed;
     } else if (kind == 1) {
@@ -99,7 +109,17 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
     in_flight.push_back(&driver.send(parting, shape));
     ++calls_made;
   }
-  const bool close_with_calls_in_flight = !in_flight.empty() && simulation.chance(1, 2);
+  // An optional receive left waiting across close: it ends with WS_S_END if the peer ended
+  // the session (CH7), else close completes it. Asynchronous, or the caller could not close.
+  const bool trailing_receive = simulation.chance(1, 3);
+  if (trailing_receive) {
+    CallShape shape = draw_shape(simulation);
+    shape.with_context = true;
+    in_flight.push_back(&driver.receive(true, draw_capacity(simulation), shape));
+    ++calls_made;
+  }
+  const bool close_with_calls_in_flight =
+      trailing_receive || (!in_flight.empty() && simulation.chance(1, 2));
   if (!close_with_calls_in_flight) {
     for (MonitoredCall* call : in_flight) {
       driver.wait(*call);

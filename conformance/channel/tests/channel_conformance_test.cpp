@@ -56,22 +56,29 @@ TEST(ChannelSuite, EveryMutantIsCaughtOnTheRuleItDeclares) {
   for (std::size_t index = 0; index < count; ++index) {
     const reference_channel_mutant& mutant = mutants[index];
     const reference_implementation table = reference_channel_table(mutant.defect);
+    // A schedule may break several rules at once (a callback lost before a drop is also a
+    // call the drop left pending): the verdict asked for is a schedule that names the
+    // declared rule; the first failing schedule of any kind is reported beside it.
     std::optional<std::uint64_t> first_failure;
-    for (std::uint64_t seed = 0; seed < kSchedules && !first_failure; ++seed) {
+    std::optional<std::uint64_t> first_on_rule;
+    for (std::uint64_t seed = 0; seed < kSchedules && !first_on_rule; ++seed) {
       const ChannelScheduleResult result =
           run_channel_schedule(table.base, seed, make_random_walk_strategy(seed));
       if (result.world.violations.empty()) {
         continue;
       }
-      first_failure = seed;
-      EXPECT_TRUE(has_rule(result.world, mutant.rule))
-          << mutant.name << " declares " << mutant.rule << " but seed " << seed << " found:"
-          << all_violations(result.world);
+      if (!first_failure) {
+        first_failure = seed;
+      }
+      if (has_rule(result.world, mutant.rule)) {
+        first_on_rule = seed;
+      }
     }
-    ASSERT_TRUE(first_failure) << mutant.name << " was never caught in " << kSchedules
-                               << " schedules";
-    std::printf("  %-38s %-4s caught after %3llu schedule(s)\n", mutant.name, mutant.rule,
-                static_cast<unsigned long long>(*first_failure + 1));
+    ASSERT_TRUE(first_on_rule) << mutant.name << " was never caught on " << mutant.rule << " in "
+                               << kSchedules << " schedules";
+    std::printf("  %-38s %-4s first failure after %3llu schedule(s), on %s after %3llu\n",
+                mutant.name, mutant.rule, static_cast<unsigned long long>(*first_failure + 1),
+                mutant.rule, static_cast<unsigned long long>(*first_on_rule + 1));
   }
 }
 

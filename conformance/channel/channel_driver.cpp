@@ -1,0 +1,351 @@
+// The channel driver's monitored calls and its CH rule checks.
+#include "conformance/channel/channel_driver.h"
+
+#include <cstring>
+
+namespace lockstep::conformance {
+
+using harness::BufferOwnership;
+using harness::CallOptions;
+using harness::MonitoredCall;
+
+namespace {
+
+std::string hresult_text(HRESULT result) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string text = "0x";
+  const auto bits = static_cast<std::uint32_t>(result);
+  for (int shift = 28; shift >= 0; shift -= 4) {
+    text.push_back(digits[(bits >> shift) & 0xFu]);
+  }
+  return text;
+}
+
+const char* state_name(WS_CHANNEL_STATE state) {
+  switch (state) {
+    case WS_CHANNEL_STATE_CREATED:
+      return "CREATED";
+    case WS_CHANNEL_STATE_OPENING:
+      return "OPENING";
+    case WS_CHANNEL_STATE_ACCEPTING:
+      return "ACCEPTING";
+    case WS_CHANNEL_STATE_OPEN:
+      return "OPEN";
+    case WS_CHANNEL_STATE_FAULTED:
+      return "FAULTED";
+    case WS_CHANNEL_STATE_CLOSING:
+      return "CLOSING";
+    case WS_CHANNEL_STATE_CLOSED:
+      return "CLOSED";
+  }
+  return "unknown";
+}
+
+bool untouched(const std::string& bytes) {
+  for (char byte : bytes) {
+    if (static_cast<unsigned char>(byte) != ChannelDriver::kUntouched) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_message_operation(const std::string& operation) {
+  return operation == "send" || operation == "receive" || operation == "request_reply";
+}
+
+}  // namespace
+
+ChannelDriver::ChannelDriver(harness::World& world, harness::SimulatedHost& host,
+                             const lockstep_implementation& implementation)
+    : world_(world),
+      implementation_(implementation),
+      observing_host_(world.simulation(), *host.table()) {
+  world_.on_schedule_end([this](bool world_quiet) { end_of_schedule(world_quiet); });
+}
+
+ChannelDriver::~ChannelDriver() = default;
+
+bool ChannelDriver::create() {
+  const HRESULT result = implementation_.channel->create_channel(
+      &implementation_, observing_host_.table(), &channel_, nullptr);
+  if (FAILED(result)) {
+    channel_ = nullptr;
+  }
+  return channel_ != nullptr;
+}
+
+WS_CHANNEL_STATE ChannelDriver::state() {
+  WS_CHANNEL_STATE state = WS_CHANNEL_STATE_CREATED;
+  implementation_.channel->get_channel_state(channel_, &state, nullptr);
+  return state;
+}
+
+ChannelDriver::DriverCall& ChannelDriver::begin(const std::string& operation) {
+  auto record = std::make_unique<DriverCall>();
+  record->operation = operation;
+  record->state_before = state();
+  record->faulted_by_abort =
+      record->state_before == WS_CHANNEL_STATE_FAULTED && faulted_by_abort_;
+  record->drops_at_start = world_.network().stats().drops;
+  calls_.push_back(std::move(record));
+  return *calls_.back();
+}
+
+ChannelDriver::DriverCall* ChannelDriver::find(const MonitoredCall& call) {
+  for (const auto& record : calls_) {
+    if (record->call == &call) {
+      return record.get();
+    }
+  }
+  return nullptr;
+}
+
+MonitoredCall& ChannelDriver::open(const std::string& address, CallShape shape) {
+  DriverCall& record = begin("open");
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"open", shape.with_context, shape.with_error});
+  record.call = &call;
+  auto* text = static_cast<char*>(call.add_buffer("endpoint_address", address.size() + 1,
+                                                  BufferOwnership::until_return, address.c_str()));
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->open_channel(channel_, text, context, error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+MonitoredCall& ChannelDriver::send(const std::string& body, CallShape shape) {
+  DriverCall& record = begin("send");
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"send", shape.with_context, shape.with_error});
+  record.call = &call;
+  void* data = call.add_buffer("body", body.size(), BufferOwnership::until_completion, body.data());
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->send_message(channel_, data, body.size(), context, error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+MonitoredCall& ChannelDriver::receive(bool optional, std::size_t capacity, CallShape shape) {
+  DriverCall& record = begin("receive");
+  record.optional = optional;
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"receive", shape.with_context, shape.with_error});
+  record.call = &call;
+  void* body = call.add_buffer("body", capacity);
+  std::memset(body, kUntouched, capacity);
+  void* size = call.add_buffer("body_size", sizeof(std::size_t));
+  std::memset(size, kUntouched, sizeof(std::size_t));
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->receive_message(channel_, optional ? TRUE : FALSE, body,
+                                                    capacity, static_cast<std::size_t*>(size),
+                                                    context, error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+MonitoredCall& ChannelDriver::request_reply(const std::string& request, std::size_t capacity,
+                                            CallShape shape) {
+  DriverCall& record = begin("request_reply");
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"request_reply", shape.with_context, shape.with_error});
+  record.call = &call;
+  void* data =
+      call.add_buffer("request", request.size(), BufferOwnership::until_completion, request.data());
+  void* reply = call.add_buffer("reply", capacity);
+  void* reply_size = call.add_buffer("reply_size", sizeof(std::size_t));
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->request_reply(channel_, data, request.size(), reply, capacity,
+                                                  static_cast<std::size_t*>(reply_size), context,
+                                                  error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+MonitoredCall& ChannelDriver::close(CallShape shape) {
+  DriverCall& record = begin("close");
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"close", shape.with_context, shape.with_error});
+  record.call = &call;
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->close_channel(channel_, context, error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+void ChannelDriver::wait(MonitoredCall& call) {
+  world_.monitor().wait(call);
+  DriverCall* record = find(call);
+  if (record == nullptr) {
+    return;
+  }
+  check_completed(*record);
+  const bool close_must_close = record->operation == "close" &&
+                                record->state_before != WS_CHANNEL_STATE_CLOSED &&
+                                record->state_before != WS_CHANNEL_STATE_CLOSING &&
+                                record->state_before != WS_CHANNEL_STATE_OPENING;
+  if (close_must_close) {
+    // CLOSED is final, so whatever ran since the completion cannot have left it.
+    const WS_CHANNEL_STATE after = state();
+    if (after != WS_CHANNEL_STATE_CLOSED) {
+      world_.violations().record(
+          record->faulted_by_abort ? "CH2" : "CH4", call.label(),
+          std::string("close called on ") + state_name(record->state_before) + " completed with " +
+              hresult_text(call.result()) + " but left the channel " + state_name(after) +
+              " instead of CLOSED");
+    }
+  }
+}
+
+void ChannelDriver::check_completed(DriverCall& record) {
+  if (record.checked || record.call == nullptr || !record.call->completed()) {
+    return;
+  }
+  record.checked = true;
+  const MonitoredCall& call = *record.call;
+  const HRESULT result = call.result();
+  const WS_CHANNEL_STATE before = record.state_before;
+  auto expect = [&](HRESULT expected, const char* rule) {
+    if (result != expected) {
+      world_.violations().record(rule, call.label(),
+                                 record.operation + " on a " + state_name(before) +
+                                     " channel returned " + hresult_text(result) + " instead of " +
+                                     hresult_text(expected));
+    }
+  };
+  if (is_message_operation(record.operation) || record.operation == "open") {
+    if (before == WS_CHANNEL_STATE_FAULTED) {
+      expect(WS_E_OBJECT_FAULTED, record.faulted_by_abort ? "CH2" : "CH5");
+    } else if (before == WS_CHANNEL_STATE_CLOSED) {
+      expect(WS_E_INVALID_OPERATION, "CH5");
+    } else if (before == WS_CHANNEL_STATE_CREATED && record.operation != "open") {
+      expect(WS_E_INVALID_OPERATION, "CH5");
+    } else if (record.operation == "open" && before != WS_CHANNEL_STATE_CREATED &&
+               result != WS_E_INVALID_OPERATION && result != WS_E_OBJECT_FAULTED) {
+      expect(WS_E_INVALID_OPERATION, "CH5");  // a second open
+    }
+  }
+  if (record.operation == "close" && before == WS_CHANNEL_STATE_CLOSED) {
+    expect(WS_E_INVALID_OPERATION, "CH5");
+  }
+  if (record.operation == "receive" && record.optional && result == WS_S_END) {
+    const bool body_kept = untouched(call.buffer_snapshot("body"));
+    const bool size_kept = untouched(call.buffer_snapshot("body_size"));
+    if (!body_kept || !size_kept) {
+      world_.violations().record(
+          "CH7", call.label(),
+          std::string("optional receive returned WS_S_END but changed its ") +
+              (size_kept ? "body" : "*body_size") + " out-parameter");
+    }
+  }
+}
+
+void ChannelDriver::abort() {
+  if (channel_ == nullptr || freed_) {
+    return;
+  }
+  ++aborts_running_;
+  ++aborts_;
+  Simulation& simulation = world_.simulation();
+  const WS_CHANNEL_STATE before = state();
+  const bool had_work = before == WS_CHANNEL_STATE_OPENING || before == WS_CHANNEL_STATE_OPEN ||
+                        before == WS_CHANNEL_STATE_CLOSING;
+  std::vector<const MonitoredCall*> pending = world_.monitor().pending();
+  const FiberId fiber = simulation.current_fiber();
+  const std::uint64_t waits_before = observing_host_.event_waits(fiber);
+  const std::uint64_t before_ns = simulation.now_ns();
+  const HRESULT result = implementation_.channel->abort_channel(channel_, nullptr);
+  const std::uint64_t waited_ns = simulation.now_ns() - before_ns;
+  const std::uint64_t waits = observing_host_.event_waits(fiber) - waits_before;
+  if (waits > 0 || waited_ns > 0) {
+    world_.violations().record("CH3", "abort",
+                               "abort blocked: " + std::to_string(waits) +
+                                   " event wait(s) on the aborting thread, " +
+                                   std::to_string(waited_ns) + " ns of virtual time");
+  }
+  if (result != S_OK) {
+    world_.violations().record("CH2", "abort", "abort returned " + hresult_text(result));
+  }
+  const WS_CHANNEL_STATE after = state();
+  if ((before == WS_CHANNEL_STATE_OPEN || before == WS_CHANNEL_STATE_OPENING) &&
+      after != WS_CHANNEL_STATE_FAULTED && after != WS_CHANNEL_STATE_CLOSED) {
+    // CLOSED: the caller's close may have run on its own thread in between.
+    world_.violations().record("CH2", "abort",
+                               std::string("abort on an ") + state_name(before) +
+                                   " channel left it " + state_name(after) +
+                                   " instead of FAULTED");
+  }
+  if (before == WS_CHANNEL_STATE_CLOSED && after != WS_CHANNEL_STATE_CLOSED) {
+    world_.violations().record("CH2", "abort",
+                               std::string("abort on a CLOSED channel left it ") +
+                                   state_name(after));
+  }
+  if (after == WS_CHANNEL_STATE_FAULTED && had_work) {
+    faulted_by_abort_ = true;
+  }
+  if (had_work) {
+    for (const MonitoredCall* call : pending) {
+      for (const auto& record : calls_) {
+        if (record->call == call) {
+          record->pending_at_abort = true;
+        }
+      }
+    }
+  }
+  --aborts_running_;
+}
+
+void ChannelDriver::free_channel() {
+  if (channel_ == nullptr || freed_) {
+    return;
+  }
+  while (aborts_running_ > 0) {
+    world_.simulation().yield();  // an injected abort is inside the channel on another thread
+  }
+  freed_ = true;
+  implementation_.channel->free_channel(channel_);
+}
+
+void ChannelDriver::end_of_schedule(bool /*world_quiet*/) {
+  const std::uint64_t drops = world_.network().stats().drops;
+  for (const auto& record : calls_) {
+    if (record->call == nullptr) {
+      continue;
+    }
+    const MonitoredCall& call = *record->call;
+    if (call.completed()) {
+      check_completed(*record);
+      continue;
+    }
+    if (record->pending_at_abort) {
+      world_.violations().record("CH1", call.label(),
+                                 record->operation +
+                                     " was pending when the channel was aborted and never "
+                                     "completed");
+      world_.monitor().settle(call);
+    } else if (drops > record->drops_at_start) {
+      world_.violations().record("CH6", call.label(),
+                                 record->operation +
+                                     " was pending when the connection dropped and never "
+                                     "completed");
+      world_.monitor().settle(call);
+    }
+  }
+}
+
+}  // namespace lockstep::conformance

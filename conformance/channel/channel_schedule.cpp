@@ -154,11 +154,13 @@ reference_implementation reference_channel_table(unsigned defects) {
 
 ChannelScheduleResult run_channel_schedule(const lockstep_implementation& implementation,
                                            std::uint64_t schedule_seed,
-                                           std::unique_ptr<Strategy> strategy) {
+                                           std::unique_ptr<Strategy> strategy,
+                                           const harness::ScheduleOptions& options) {
   std::uint64_t calls_made = 0;
   harness::WorldConfig config;
   config.seed = schedule_seed;
-  config.keep_trace_events = false;
+  config.keep_trace_events = options.keep_trace_events;
+  config.stack_pool = options.stack_pool;
   config.liveness_steps = 20'000;
   harness::World world(config, std::move(strategy));
   Simulation& simulation = world.simulation();
@@ -173,9 +175,9 @@ ChannelScheduleResult run_channel_schedule(const lockstep_implementation& implem
   ChannelDriver driver(world, host, implementation);
   world.on_injected_abort([&driver] { driver.abort(); });
   world.spawn_caller("caller", [&] { caller_script(world, driver, calls_made); });
+  world.run();
   ChannelScheduleResult result;
-  result.world = world.run();
-  result.decisions = world.simulation().decisions();
+  static_cast<harness::ScheduleOutcome&>(result) = world.outcome();
   result.calls_made = calls_made;
   result.aborts = driver.aborts();
   // Fibers and pending events refer to the driver and the peer, which go before the world.

@@ -23,9 +23,7 @@
 
 namespace lockstep::conformance {
 
-struct ChannelScheduleResult {
-  harness::WorldResult world;
-  DecisionLog decisions;
+struct ChannelScheduleResult : harness::ScheduleOutcome {
   std::uint64_t calls_made = 0;
   std::uint64_t aborts = 0;
 };
@@ -33,7 +31,8 @@ struct ChannelScheduleResult {
 /// Runs one schedule of the channel scenario against `implementation`'s channel.
 ChannelScheduleResult run_channel_schedule(const lockstep_implementation& implementation,
                                            std::uint64_t schedule_seed,
-                                           std::unique_ptr<Strategy> strategy);
+                                           std::unique_ptr<Strategy> strategy,
+                                           const harness::ScheduleOptions& options = {});
 
 /// The table of the reference implementation with `defects` (0: the correct reference).
 reference_implementation reference_channel_table(unsigned defects);

@@ -1,14 +1,55 @@
-// The bundled implementations: the archetype echo call and its defective variants.
+// The bundled implementations: the reference (client channel, WsAsyncExecute) and its mutants,
+// the archetype echo call and its defective variants.
 #include "conformance/registry/implementations.h"
 
+#include <deque>
+
+#include "async_execute.h"
+#include "channel.h"
+#include "channel_defects.h"
 #include "conformance/scenarios/echo_scenario.h"
+#include "reference_implementation.h"
 
 namespace lockstep::conformance {
 
 namespace {
 
+// Tables live as long as the process: implementations point into this deque.
+reference_implementation& new_reference_table(const char* name, unsigned channel_defects) {
+  static std::deque<reference_implementation> tables;
+  reference_implementation& table = tables.emplace_back();
+  table.base.abi_version = LOCKSTEP_IMPLEMENTATION_ABI_VERSION;
+  table.base.struct_size = sizeof(reference_implementation);
+  table.base.name = name;
+  table.base.version = "1";
+  table.base.channel = &reference_channel_functions;
+  table.base.async_execute = &WsAsyncExecute;
+  table.channel_defects = channel_defects;
+  return table;
+}
+
 std::vector<Implementation> build_bundled() {
   std::vector<Implementation> all;
+  Implementation reference;
+  reference.name = "reference";
+  reference.kind = "reference";
+  reference.description =
+      "the reference implementation: client channel and WsAsyncExecute, correct against every "
+      "rule";
+  reference.table = &new_reference_table("reference", 0).base;
+  all.push_back(std::move(reference));
+  std::size_t count = 0;
+  const reference_channel_mutant* mutants = reference_channel_mutants(&count);
+  for (std::size_t index = 0; index < count; ++index) {
+    Implementation mutant;
+    mutant.name = mutants[index].name;
+    mutant.kind = "mutant";
+    mutant.description = mutants[index].description;
+    mutant.breaks = mutants[index].rule;
+    mutant.bug_class = mutants[index].bug_class;
+    mutant.table = &new_reference_table(mutants[index].name, mutants[index].defect).base;
+    all.push_back(std::move(mutant));
+  }
   for (const EchoImplementation& echo : bundled_echo_implementations()) {
     Implementation implementation;
     implementation.name = echo.name;

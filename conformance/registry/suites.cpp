@@ -1,6 +1,7 @@
 // The suite table.
 #include "conformance/registry/suites.h"
 
+#include "conformance/channel/channel_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
 
 namespace lockstep::conformance {
@@ -9,6 +10,19 @@ namespace {
 
 std::vector<Suite> build_suites() {
   std::vector<Suite> all;
+  all.push_back(Suite{
+      "channel",
+      "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
+      "request-replies with generated caller behaviour, self and injected aborts, session ends, "
+      "drops, close; checks AM1-AM7, AM9, AM11 and CH1-CH7",
+      [](const Implementation& implementation) {
+        return implementation.table != nullptr && implementation.table->channel != nullptr;
+      },
+      [](const Implementation& implementation, std::uint64_t seed,
+         std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        return static_cast<harness::ScheduleOutcome>(
+            run_channel_schedule(*implementation.table, seed, std::move(strategy), options));
+      }});
   all.push_back(Suite{
       "echo",
       "connect, echo calls with generated caller behaviour (NULL or stack context, WS_ERROR or "

@@ -21,7 +21,7 @@ namespace lockstep::cli {
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
   std::vector<std::string> suites;  ///< empty: every suite that applies
-  std::uint64_t runs = 200;
+  std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
   StrategySpec strategy;
   std::optional<std::uint64_t> only_schedule;  ///< re-run one schedule of the run

@@ -15,7 +15,9 @@ namespace lockstep::conformance {
 namespace {
 
 // Tables live as long as the process: implementations point into this deque.
-reference_implementation& new_reference_table(const char* name, unsigned channel_defects) {
+reference_implementation& new_reference_table(
+    const char* name, unsigned channel_defects,
+    reference_async_execute_function async_execute = &WsAsyncExecute) {
   static std::deque<reference_implementation> tables;
   reference_implementation& table = tables.emplace_back();
   table.base.abi_version = LOCKSTEP_IMPLEMENTATION_ABI_VERSION;
@@ -23,7 +25,7 @@ reference_implementation& new_reference_table(const char* name, unsigned channel
   table.base.name = name;
   table.base.version = "1";
   table.base.channel = &reference_channel_functions;
-  table.base.async_execute = &WsAsyncExecute;
+  table.base.async_execute = async_execute;
   table.channel_defects = channel_defects;
   return table;
 }
@@ -48,6 +50,18 @@ std::vector<Implementation> build_bundled() {
     mutant.breaks = mutants[index].rule;
     mutant.bug_class = mutants[index].bug_class;
     mutant.table = &new_reference_table(mutants[index].name, mutants[index].defect).base;
+    all.push_back(std::move(mutant));
+  }
+  const reference_async_execute_mutant* async_mutants = reference_async_execute_mutants(&count);
+  for (std::size_t index = 0; index < count; ++index) {
+    Implementation mutant;
+    mutant.name = async_mutants[index].name;
+    mutant.kind = "mutant";
+    mutant.description = async_mutants[index].description;
+    mutant.breaks = async_mutants[index].rule;
+    mutant.bug_class = async_mutants[index].bug_class;
+    mutant.table =
+        &new_reference_table(async_mutants[index].name, 0, async_mutants[index].function).base;
     all.push_back(std::move(mutant));
   }
   for (const EchoImplementation& echo : bundled_echo_implementations()) {

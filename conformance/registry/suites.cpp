@@ -1,6 +1,7 @@
 // The suite table.
 #include "conformance/registry/suites.h"
 
+#include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
 
@@ -10,6 +11,18 @@ namespace {
 
 std::vector<Suite> build_suites() {
   std::vector<Suite> all;
+  all.push_back(Suite{
+      "async-execute",
+      "WsAsyncExecute chains: scripted steps completing synchronously, later or early, with "
+      "failures, long synchronous chains; checks AM10 and the monitor's AM1-AM7",
+      [](const Implementation& implementation) {
+        return implementation.table != nullptr && implementation.table->async_execute != nullptr;
+      },
+      [](const Implementation& implementation, std::uint64_t seed,
+         std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        return static_cast<harness::ScheduleOutcome>(run_async_execute_schedule(
+            *implementation.table, seed, std::move(strategy), options));
+      }});
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "

@@ -77,6 +77,10 @@ ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& serv
     if (!message.empty() && current != current_call_by_server_connection_.end() &&
         (message[0] == LOCKSTEP_WIRE_REPLY || message[0] == LOCKSTEP_WIRE_FAULT)) {
       reply_sends_[send] = current->second;
+      const ServiceCallRecord* call = find(current->second);
+      if (call != nullptr && !call->completed) {
+        violation("SV1", call->token, "the host sent a reply before the operation completed");
+      }
     }
     return send;
   };

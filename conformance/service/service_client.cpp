@@ -43,7 +43,7 @@ void ServiceDriver::run_client(std::uint32_t requests) {
     }
     call.client_waiting = true;
     const RawClient::Received received = client.receive();
-    ServiceCallRecord& answered = calls_[token];  // the map may have grown meanwhile
+    ServiceCallRecord& answered = call;  // std::map: the reference survives other insertions
     answered.client_waiting = false;
     if (received.result == S_OK) {
       check_reply(answered, received.message);

@@ -8,8 +8,8 @@
 // registration), and runs clients that send requests and check what comes back.
 //
 // Checks (recorded at the moment they are observed, or at the end of the schedule):
-//   SV1 a reply sent or received before its call completed; a completed call without a reply on a channel that
-//       ended gracefully; a heap block released before completion (no abort).
+//   SV1 a reply sent or received before its call completed; a completed call without a reply
+//       on a channel that ended gracefully; a heap block released before completion (no abort).
 //   SV2 a failure answered by anything but one fault; the marker under minimal disclosure, or
 //       anything but the strings newest first under full disclosure.
 //   SV3 an operation invoked, or a reply sent, for a message sent after a WS_S_END reply; a

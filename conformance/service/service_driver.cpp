@@ -1,0 +1,352 @@
+// The service driver's host lifecycle and its scripted service operation.
+#include "conformance/service/service_driver.h"
+
+#include <cassert>
+#include <cstring>
+#include <stdexcept>
+
+namespace lockstep::conformance {
+
+using harness::CallOptions;
+using harness::MonitoredCall;
+
+namespace {
+
+// One schedule at a time per process: the C entry points find its driver here.
+ServiceDriver* active_driver = nullptr;
+
+constexpr std::uint64_t kMillisecondNs = 1'000'000;
+
+void* state_of(std::uint32_t token) {
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(token));
+}
+
+std::uint32_t token_of(void* state) {
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(state));
+}
+
+HRESULT operation_entry(const WS_OPERATION_CONTEXT* context, const void* request,
+                        std::size_t request_size, void** reply, std::size_t* reply_size,
+                        const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error) {
+  return ServiceDriver::active().operation(context, request, request_size, reply, reply_size,
+                                           async_context, error);
+}
+
+const lockstep_service_operation kOperations[1] = {operation_entry};
+
+// The bytes an operation writes into its heap for `token`: the token, then a pattern.
+std::string reply_body(std::uint32_t token, std::size_t pattern_bytes) {
+  std::string body(4 + pattern_bytes, '\0');
+  std::memcpy(body.data(), &token, 4);
+  for (std::size_t index = 0; index < pattern_bytes; ++index) {
+    body[4 + index] = static_cast<char>((token * 31u + index * 7u) & 0x7Fu);
+  }
+  return body;
+}
+
+}  // namespace
+
+ServiceDriver& ServiceDriver::active() {
+  if (active_driver == nullptr) {
+    throw std::logic_error("a service operation ran with no service schedule running");
+  }
+  return *active_driver;
+}
+
+ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& service_host,
+                             harness::SimulatedHost& user_host,
+                             const lockstep_implementation& implementation,
+                             ServiceDriverConfig config)
+    : world_(world),
+      service_host_(service_host),
+      user_host_(user_host),
+      implementation_(implementation),
+      config_(config),
+      observed_(service_host) {
+  assert(active_driver == nullptr && "one service schedule at a time per process");
+  active_driver = this;
+  observed_.on_release = [this](const void* block, std::size_t bytes) { on_release(block, bytes); };
+  observed_.on_accepted = [this](harness::ConnectionId connection) {
+    if (close_started_) {
+      accepted_after_close_.insert(connection);
+    }
+  };
+  observed_.on_send = [this](harness::ConnectionId connection, std::string_view message) {
+    const std::uint64_t send = next_send_++;
+    auto current = current_call_by_server_connection_.find(connection);
+    if (!message.empty() && current != current_call_by_server_connection_.end() &&
+        (message[0] == LOCKSTEP_WIRE_REPLY || message[0] == LOCKSTEP_WIRE_FAULT)) {
+      reply_sends_[send] = current->second;
+      const ServiceCallRecord* call = find(current->second);
+      if (call != nullptr && !call->completed) {
+        violation("SV1", call->token, "the host sent a reply before the operation completed");
+      }
+    }
+    return send;
+  };
+  observed_.on_send_completed = [this](std::uint64_t send, HRESULT) {
+    auto found = reply_sends_.find(send);
+    if (found == reply_sends_.end()) {
+      return;
+    }
+    if (ServiceCallRecord* call = find(found->second)) {
+      call->reply_written = true;
+    }
+    reply_sends_.erase(found);
+  };
+}
+
+ServiceDriver::~ServiceDriver() {
+  if (active_driver == this) {
+    active_driver = nullptr;
+  }
+}
+
+std::uint64_t ServiceDriver::calls_in_flight() const {
+  std::uint64_t in_flight = 0;
+  for (const auto& [token, call] : calls_) {
+    in_flight += call.invoked && !call.completed ? 1 : 0;
+  }
+  return in_flight;
+}
+
+ServiceCallRecord* ServiceDriver::find(std::uint32_t token) {
+  auto found = calls_.find(token);
+  return found == calls_.end() ? nullptr : &found->second;
+}
+
+void ServiceDriver::violation(const char* rule, std::uint32_t token, std::string explanation) {
+  world_.violations().record(rule, "call#" + std::to_string(token), std::move(explanation));
+}
+
+// ---- the host's lifecycle ---------------------------------------------------------------------
+
+bool ServiceDriver::create_and_open() {
+  const lockstep_service_host_functions* functions = implementation_.service_host;
+  lockstep_service_settings settings{};
+  settings.struct_size = sizeof(settings);
+  settings.address = kServiceAddress;
+  settings.operations = kOperations;
+  settings.operation_count = 1;
+  settings.fault_disclosure = config_.fault_disclosure;
+  settings.close_timeout_ns = config_.close_timeout_ns;
+  if (FAILED(functions->create_service_host(&implementation_, observed_.table(), &settings,
+                                            &service_, nullptr))) {
+    service_ = nullptr;
+    return false;
+  }
+  Simulation& simulation = world_.simulation();
+  CallOptions options;
+  options.operation = "open";
+  options.with_context = simulation.chance(1, 2);
+  options.with_error = simulation.chance(1, 2);
+  MonitoredCall& call = world_.monitor().start(options);
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return functions->open_service_host(service_, context, error);
+  });
+  world_.monitor().wait(call);
+  opened_ = SUCCEEDED(call.result());
+  return opened_;
+}
+
+void ServiceDriver::close() {
+  if (!opened_ || close_started_) {
+    return;
+  }
+  Simulation& simulation = world_.simulation();
+  CallOptions options;
+  options.operation = "close";
+  options.with_context = simulation.chance(1, 2);
+  options.with_error = simulation.chance(1, 2);
+  MonitoredCall& call = world_.monitor().start(options);
+  close_started_ = true;
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.service_host->close_service_host(service_, context, error);
+  });
+  world_.monitor().wait(call);
+  close_completed_ = true;
+  for (auto& [token, record] : calls_) {
+    if (record.invoked && !record.completed) {
+      violation(abort_started_ ? "SV5" : "SV6", token,
+                "the close completed while this call was still in flight");
+    }
+  }
+}
+
+void ServiceDriver::abort() {
+  if (!opened_ || abort_started_ || close_completed_) {
+    return;
+  }
+  abort_started_ = true;
+  CallOptions options;
+  options.operation = "abort";
+  options.with_context = false;
+  options.with_error = world_.simulation().chance(1, 2);
+  MonitoredCall& call = world_.monitor().start(options);
+  call.invoke([&](const WS_ASYNC_CONTEXT*, WS_ERROR* error) {
+    return implementation_.service_host->abort_service_host(service_, error);
+  });
+}
+
+// ---- the service operation ---------------------------------------------------------------------
+
+HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void* request,
+                                 std::size_t request_size, void** reply, std::size_t* reply_size,
+                                 const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error) {
+  std::uint32_t token = 0;
+  if (request_size != 4) {
+    return E_INVALIDARG;
+  }
+  std::memcpy(&token, request, 4);
+  ServiceCallRecord* found = find(token);
+  if (found == nullptr) {
+    world_.violations().record("SV1", "operation", "invoked with a request no client sent");
+    return E_INVALIDARG;
+  }
+  ServiceCallRecord& call = *found;
+  if (call.invoked) {
+    violation("SV1", token, "the operation was invoked twice for one request");
+    return E_INVALIDARG;
+  }
+  call.invoked = true;
+  ++calls_invoked_;
+  call.server_connection = world_.network().peer_of(call.client_connection);
+  current_call_by_server_connection_[call.server_connection] = token;
+  if (call.after_end) {
+    violation("SV3", token, "the operation was invoked for a message sent after WS_S_END");
+  }
+  if (accepted_after_close_.contains(call.server_connection)) {
+    violation("SV6", token, "a call was served on a channel accepted after close started");
+  }
+
+  Simulation& simulation = world_.simulation();
+  const std::uint64_t outcome_draw = simulation.integer(8);
+  call.planned_outcome = outcome_draw < 5 ? 0 : (outcome_draw < 7 ? 1 : 2);
+  const bool asynchronous = async_context != nullptr && simulation.chance(3, 5);
+  const bool registers = simulation.chance(3, 5);
+  call.complete_on_cancel = simulation.chance(1, 2);
+  call.reply = reply;
+  call.reply_size = reply_size;
+  call.error = error;
+
+  // The reply is written into the heap now and must read the same when the reply is built.
+  call.expected_reply = reply_body(token, simulation.integer(200));
+  WS_HEAP* heap = nullptr;
+  void* block = nullptr;
+  if (FAILED(WsGetOperationContextProperty(context, WS_OPERATION_CONTEXT_PROPERTY_HEAP, &heap,
+                                           sizeof(heap), nullptr)) ||
+      FAILED(WsAlloc(heap, call.expected_reply.size(), &block, nullptr))) {
+    call.planned_outcome = 1;  // no memory: a plain failure
+  } else {
+    std::memcpy(block, call.expected_reply.data(), call.expected_reply.size());
+    call.heap_block = block;
+    call.heap_bytes = call.expected_reply.size();
+  }
+  if (registers) {
+    call.registered = true;
+    const HRESULT registered = WsRegisterOperationForCancel(
+        context,
+        [](WS_SERVICE_CANCEL_REASON reason, void* state) {
+          ServiceDriver::active().on_cancel(token_of(state), reason);
+        },
+        [](void* state) { ServiceDriver::active().on_free_state(token_of(state)); },
+        state_of(token), nullptr);
+    if (FAILED(registered)) {
+      call.registered = false;
+    }
+  }
+  if (!asynchronous) {
+    return finish_operation(call, false);
+  }
+  call.async_context = *async_context;  // copied: the host's struct is read during the call only
+  const std::uint64_t delay_ns =
+      simulation.chance(1, 4) ? 20 * kMillisecondNs : simulation.integer(3 * kMillisecondNs);
+  schedule_completion(token, delay_ns);
+  return WS_S_ASYNC;
+}
+
+void ServiceDriver::schedule_completion(std::uint32_t token, std::uint64_t delay_ns) {
+  const lockstep_host* table = user_host_.table();
+  table->timer_start(
+      table->self, delay_ns,
+      [](void* state) { ServiceDriver::active().complete_later(token_of(state)); },
+      state_of(token));
+}
+
+void ServiceDriver::complete_later(std::uint32_t token) {
+  ServiceCallRecord* call = find(token);
+  if (call == nullptr || call->completed) {
+    return;  // the cancel's earlier completion already ran
+  }
+  const bool cancelled = call->cancels > 0 && call->complete_on_cancel;
+  const HRESULT result = finish_operation(*call, cancelled);
+  const WS_ASYNC_CONTEXT context = call->async_context;
+  context.callback(result, WS_SHORT_CALLBACK, context.callbackState);
+}
+
+// Fills the out-parameters or the error, marks the call complete, returns its HRESULT.
+HRESULT ServiceDriver::finish_operation(ServiceCallRecord& call, bool cancelled) {
+  HRESULT result = S_OK;
+  if (cancelled) {
+    result = WS_E_OPERATION_ABORTED;
+  } else if (call.planned_outcome == 1 || call.heap_block == nullptr) {
+    result = E_INVALIDARG;
+    const std::uint64_t strings = world_.simulation().integer(3);
+    for (std::uint64_t index = 0; index < strings; ++index) {
+      const std::string text = std::string(kSecretMarker) + " call " + std::to_string(call.token) +
+                               " detail " + std::to_string(index);
+      if (SUCCEEDED(lockstep_error_add_text(call.error, text.c_str()))) {
+        call.error_strings.push_back(text);
+      }
+    }
+  } else {
+    *call.reply = const_cast<void*>(call.heap_block);
+    *call.reply_size = call.heap_bytes;
+    result = call.planned_outcome == 2 ? WS_S_END : S_OK;
+  }
+  call.result = result;
+  call.completed = true;  // before the host hears of it: anything it does next is after
+  return result;
+}
+
+void ServiceDriver::on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reason) {
+  ServiceCallRecord* call = find(token);
+  if (call == nullptr) {
+    world_.violations().record("SV4", "cancel", "the cancel callback got a state never registered");
+    return;
+  }
+  ++call->cancels;
+  if (reason != WS_SERVICE_HOST_ABORT && reason != WS_SERVICE_CHANNEL_FAULTED) {
+    violation("SV4", token, "cancel reason " + std::to_string(static_cast<int>(reason)));
+  }
+  if (call->cancels > 1) {
+    violation("SV4", token,
+              "the cancel callback fired " + std::to_string(call->cancels) + " times");
+  }
+  if (call->completed) {
+    violation("SV4", token, "the cancel callback fired after the call completed");
+  }
+  if (call->free_states > 0) {
+    violation("SV4", token, "the cancel callback fired after the free-state callback");
+  }
+  if (!call->completed && call->complete_on_cancel && call->async_context.callback != nullptr) {
+    schedule_completion(token, world_.simulation().integer(kMillisecondNs));
+  }
+}
+
+void ServiceDriver::on_free_state(std::uint32_t token) {
+  ServiceCallRecord* call = find(token);
+  if (call == nullptr) {
+    world_.violations().record("SV4", "free-state", "the free-state callback got a foreign state");
+    return;
+  }
+  ++call->free_states;
+  if (call->free_states > 1) {
+    violation("SV4", token, "the free-state callback fired twice");
+  }
+  if (!call->completed) {
+    violation("SV4", token, "the free-state callback fired before the call completed");
+  }
+}
+
+}  // namespace lockstep::conformance

@@ -1,0 +1,145 @@
+// The service driver: the harness as both the user code and the clients of a service host.
+//
+// It creates the host of a lockstep_implementation on a SimulatedHost (through an
+// ObservingHost), opens, closes and aborts it through the world's monitor, provides the service
+// operation (its behaviour drawn through the simulation at each invocation: synchronous or
+// asynchronous completion from a timer of a separate "user" host, a reply from the heap, a
+// failure with WS_ERROR strings carrying kSecretMarker, WS_S_END, cancel and free-state
+// registration), and runs clients that send requests and check what comes back.
+//
+// Checks (recorded at the moment they are observed, or at the end of the schedule):
+//   SV1 a reply sent or received before its call completed; a completed call without a reply
+//       on a channel that ended gracefully; a heap block released before completion (no abort).
+//   SV2 a failure answered by anything but one fault; the marker under minimal disclosure, or
+//       anything but the strings newest first under full disclosure.
+//   SV3 an operation invoked, or a reply sent, for a message sent after a WS_S_END reply; a
+//       channel left open after such a message.
+//   SV4 a second cancel, a cancel after completion or after free-state, free-state before
+//       completion, twice, or never.
+//   SV5 after an abort: a heap released, or the close completed, before the call completed.
+//   SV6 a call served on a channel accepted after close started; the close completed before a
+//       call in flight completed (no abort).
+//   SV7 reply bytes that differ from what the operation wrote into its heap; the heap released
+//       after completion but before the reply was written.
+// Request wire body: the call's token (4 bytes, little endian). Service operations are plain C
+// functions, so they find the driver of the running schedule through a process-wide pointer
+// (one schedule runs at a time per process); per-call state is found by token.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/service/observing_host.h"
+#include "harness/host/world.h"
+#include "lockstep/implementation.h"
+
+namespace lockstep::conformance {
+
+inline constexpr const char* kSecretMarker = "LOCKSTEP-SECRET";
+inline constexpr const char* kServiceAddress = "service://under-test";
+
+struct ServiceDriverConfig {
+  WS_FAULT_DISCLOSURE fault_disclosure = WS_MINIMAL_FAULT_DISCLOSURE;
+  std::uint64_t close_timeout_ns = 0;
+};
+
+/// What the driver knows about one request.
+struct ServiceCallRecord {
+  std::uint32_t token = 0;
+  harness::ConnectionId client_connection = 0;
+  bool after_end = false;  ///< sent on a channel after a WS_S_END reply
+  // the operation
+  bool invoked = false;
+  harness::ConnectionId server_connection = 0;
+  bool completed = false;
+  HRESULT result = S_OK;
+  int planned_outcome = 0;  ///< 0 reply, 1 fault, 2 WS_S_END
+  bool complete_on_cancel = false;
+  std::string expected_reply;
+  std::vector<std::string> error_strings;  ///< oldest first
+  const void* heap_block = nullptr;        ///< compared, never dereferenced after completion
+  std::size_t heap_bytes = 0;
+  bool heap_released = false;
+  WS_ASYNC_CONTEXT async_context{};
+  void** reply = nullptr;
+  std::size_t* reply_size = nullptr;
+  WS_ERROR* error = nullptr;
+  bool registered = false;
+  std::uint32_t cancels = 0;
+  std::uint32_t free_states = 0;
+  // the wire
+  bool reply_written = false;
+  std::uint32_t replies = 0;
+  bool client_waiting = false;
+};
+
+class ServiceDriver {
+ public:
+  ServiceDriver(harness::World& world, harness::SimulatedHost& service_host,
+                harness::SimulatedHost& user_host, const lockstep_implementation& implementation,
+                ServiceDriverConfig config);
+  ~ServiceDriver();
+  ServiceDriver(const ServiceDriver&) = delete;
+  ServiceDriver& operator=(const ServiceDriver&) = delete;
+
+  /// On a fiber: creates and opens the host (open monitored). False if either failed.
+  bool create_and_open();
+  /// On a fiber: closes the host (monitored) and checks what was still in flight.
+  void close();
+  /// On any fiber, once open: aborts the host (monitored). Later calls do nothing.
+  void abort();
+  /// On a client fiber: connects and makes up to `requests` calls, drawing closes and drops.
+  void run_client(std::uint32_t requests);
+  /// End of schedule: the remaining checks, then the host is freed if it may be.
+  void finish(bool world_quiet);
+
+  std::uint64_t calls_invoked() const { return calls_invoked_; }
+  /// Invoked and not yet completed.
+  std::uint64_t calls_in_flight() const;
+  const std::map<std::uint32_t, ServiceCallRecord>& calls() const { return calls_; }
+
+  // ---- entry points of the C callbacks (public for the trampolines) ----
+  HRESULT operation(const WS_OPERATION_CONTEXT* context, const void* request,
+                    std::size_t request_size, void** reply, std::size_t* reply_size,
+                    const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  void on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reason);
+  void on_free_state(std::uint32_t token);
+  void complete_later(std::uint32_t token);
+  static ServiceDriver& active();
+
+ private:
+  ServiceCallRecord* find(std::uint32_t token);
+  void violation(const char* rule, std::uint32_t token, std::string explanation);
+  HRESULT finish_operation(ServiceCallRecord& call, bool cancelled);
+  void schedule_completion(std::uint32_t token, std::uint64_t delay_ns);
+  void check_reply(ServiceCallRecord& call, const std::string& message);
+  void check_missing_reply(ServiceCallRecord& call, const char* how);
+  void on_release(const void* block, std::size_t bytes);
+  bool server_connection_live(harness::ConnectionId connection) const;
+  std::string expected_fault(const ServiceCallRecord& call) const;
+
+  harness::World& world_;
+  harness::SimulatedHost& service_host_;
+  harness::SimulatedHost& user_host_;
+  const lockstep_implementation& implementation_;
+  ServiceDriverConfig config_;
+  ObservingHost observed_;
+  lockstep_service_host* service_ = nullptr;
+  bool opened_ = false;
+  bool close_started_ = false;
+  bool close_completed_ = false;
+  bool abort_started_ = false;
+  std::uint32_t next_token_ = 1;
+  std::uint64_t calls_invoked_ = 0;
+  std::map<std::uint32_t, ServiceCallRecord> calls_;
+  std::map<harness::ConnectionId, std::uint32_t> current_call_by_server_connection_;
+  std::set<harness::ConnectionId> accepted_after_close_;
+  std::uint64_t next_send_ = 1;
+  std::map<std::uint64_t, std::uint32_t> reply_sends_;  // send -> token
+};
+
+}  // namespace lockstep::conformance

@@ -1,0 +1,31 @@
+// One schedule of the service suite: a service host under test, 1-3 clients making requests,
+// operations whose behaviour is drawn per call, an abort (injected by the world's fault plan
+// or drawn by the scenario), and a close at a drawn moment. Every SV check of ServiceDriver
+// runs; open, close and abort also go through the monitor (AM rules, liveness).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "harness/host/world.h"
+#include "lockstep/implementation.h"
+#include "scheduler/strategy.h"
+
+namespace lockstep::conformance {
+
+struct ServiceScheduleResult {
+  harness::WorldResult world;
+  DecisionLog decisions;
+  std::uint64_t calls_invoked = 0;
+};
+
+/// Runs one schedule for `implementation` (its service_host must not be NULL). The fault plan
+/// is FaultPlan::draw(schedule_seed) unless `fault_plan` is given.
+ServiceScheduleResult run_service_schedule(const lockstep_implementation& implementation,
+                                           std::uint64_t schedule_seed,
+                                           std::unique_ptr<Strategy> strategy,
+                                           StackPool* stack_pool = nullptr,
+                                           std::optional<harness::FaultPlan> fault_plan = {});
+
+}  // namespace lockstep::conformance

@@ -1,4 +1,5 @@
-// The bundled implementations: the reference (client channel, WsAsyncExecute) and its mutants,
+// The bundled implementations: the reference (client channel, WsAsyncExecute, service host) and
+// its mutants,
 // the archetype echo call and its defective variants.
 #include "conformance/registry/implementations.h"
 
@@ -9,6 +10,7 @@
 #include "channel_defects.h"
 #include "conformance/scenarios/echo_scenario.h"
 #include "reference_implementation.h"
+#include "reference_service_host.h"
 
 namespace lockstep::conformance {
 
@@ -17,7 +19,8 @@ namespace {
 // Tables live as long as the process: implementations point into this deque.
 reference_implementation& new_reference_table(
     const char* name, unsigned channel_defects,
-    reference_async_execute_function async_execute = &WsAsyncExecute) {
+    reference_async_execute_function async_execute = &WsAsyncExecute,
+    unsigned service_defects = 0) {
   static std::deque<reference_implementation> tables;
   reference_implementation& table = tables.emplace_back();
   table.base.abi_version = LOCKSTEP_IMPLEMENTATION_ABI_VERSION;
@@ -26,7 +29,9 @@ reference_implementation& new_reference_table(
   table.base.version = "1";
   table.base.channel = &reference_channel_functions;
   table.base.async_execute = async_execute;
+  table.base.service_host = &reference_service_host_functions;
   table.channel_defects = channel_defects;
+  table.service_defects = service_defects;
   return table;
 }
 
@@ -36,8 +41,8 @@ std::vector<Implementation> build_bundled() {
   reference.name = "reference";
   reference.kind = "reference";
   reference.description =
-      "the reference implementation: client channel and WsAsyncExecute, correct against every "
-      "rule";
+      "the reference implementation: client channel, WsAsyncExecute and service host, correct "
+      "against every rule";
   reference.table = &new_reference_table("reference", 0).base;
   all.push_back(std::move(reference));
   std::size_t count = 0;
@@ -62,6 +67,19 @@ std::vector<Implementation> build_bundled() {
     mutant.bug_class = async_mutants[index].bug_class;
     mutant.table =
         &new_reference_table(async_mutants[index].name, 0, async_mutants[index].function).base;
+    all.push_back(std::move(mutant));
+  }
+  const reference_service_mutant* service_mutants = reference_service_mutants(&count);
+  for (std::size_t index = 0; index < count; ++index) {
+    Implementation mutant;
+    mutant.name = service_mutants[index].name;
+    mutant.kind = "mutant";
+    mutant.description = service_mutants[index].description;
+    mutant.breaks = service_mutants[index].rule;
+    mutant.bug_class = service_mutants[index].bug_class;
+    mutant.table = &new_reference_table(service_mutants[index].name, 0, &WsAsyncExecute,
+                                        service_mutants[index].defect)
+                        .base;
     all.push_back(std::move(mutant));
   }
   for (const EchoImplementation& echo : bundled_echo_implementations()) {

@@ -3,6 +3,7 @@
 
 #include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
+#include "conformance/service/service_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
 
 namespace lockstep::conformance {
@@ -50,6 +51,19 @@ std::vector<Suite> build_suites() {
         echo.defects = *implementation.archetype_defects;
         return static_cast<harness::ScheduleOutcome>(
             run_echo_schedule(echo, seed, std::move(strategy), options));
+      }});
+  all.push_back(Suite{
+      "service",
+      "service host: clients with several requests, operations completing synchronously or "
+      "asynchronously, failing with secrets in their errors, returning WS_S_END, registering "
+      "cancel and free-state callbacks; drops, host abort and close; checks SV1-SV7",
+      [](const Implementation& implementation) {
+        return implementation.table != nullptr && implementation.table->service_host != nullptr;
+      },
+      [](const Implementation& implementation, std::uint64_t seed,
+         std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        return static_cast<harness::ScheduleOutcome>(
+            run_service_schedule(*implementation.table, seed, std::move(strategy), options));
       }});
   return all;
 }

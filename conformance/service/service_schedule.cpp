@@ -16,13 +16,11 @@ constexpr std::uint64_t kMillisecondNs = 1'000'000;
 ServiceScheduleResult run_service_schedule(const lockstep_implementation& implementation,
                                            std::uint64_t schedule_seed,
                                            std::unique_ptr<Strategy> strategy,
-                                           StackPool* stack_pool,
-                                           std::optional<harness::FaultPlan> fault_plan) {
+                                           const harness::ScheduleOptions& options) {
   harness::WorldConfig config;
   config.seed = schedule_seed;
-  config.fault_plan = fault_plan;
-  config.keep_trace_events = false;
-  config.stack_pool = stack_pool;
+  config.keep_trace_events = options.keep_trace_events;
+  config.stack_pool = options.stack_pool;
   harness::World world(config, std::move(strategy));
   harness::SimulatedHost& service_host = world.add_host(harness::HostConfig{"service-host"});
   harness::SimulatedHost& user_host = world.add_host(harness::HostConfig{"service-operations"});
@@ -72,9 +70,9 @@ ServiceScheduleResult run_service_schedule(const lockstep_implementation& implem
     driver.close();
   });
 
+  world.run();
   ServiceScheduleResult result;
-  result.world = world.run();
-  result.decisions = simulation.decisions();
+  static_cast<harness::ScheduleOutcome&>(result) = world.outcome();
   result.calls_invoked = driver.calls_invoked();
   simulation.shutdown();  // unwind the fibers while the driver they refer to still exists
   return result;

@@ -14,18 +14,15 @@
 
 namespace lockstep::conformance {
 
-struct ServiceScheduleResult {
-  harness::WorldResult world;
-  DecisionLog decisions;
+struct ServiceScheduleResult : harness::ScheduleOutcome {
   std::uint64_t calls_invoked = 0;
 };
 
 /// Runs one schedule for `implementation` (its service_host must not be NULL). The fault plan
-/// is FaultPlan::draw(schedule_seed) unless `fault_plan` is given.
+/// is FaultPlan::draw(schedule_seed).
 ServiceScheduleResult run_service_schedule(const lockstep_implementation& implementation,
                                            std::uint64_t schedule_seed,
                                            std::unique_ptr<Strategy> strategy,
-                                           StackPool* stack_pool = nullptr,
-                                           std::optional<harness::FaultPlan> fault_plan = {});
+                                           const harness::ScheduleOptions& options = {});
 
 }  // namespace lockstep::conformance

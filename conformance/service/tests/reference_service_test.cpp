@@ -15,7 +15,7 @@ TEST(ReferenceService, PassesEveryScheduleWithDrawnFaultPlans) {
   std::uint64_t invoked = 0;
   for (std::uint64_t seed = 0; seed < kSchedules; ++seed) {
     const ServiceScheduleResult result = run_service_schedule(
-        table.base, seed, make_random_walk_strategy(seed), nullptr, harness::FaultPlan::draw(seed));
+        table.base, seed, make_random_walk_strategy(seed));
     ASSERT_TRUE(result.world.passed()) << "seed " << seed << ": " << result.world.summary();
     invoked += result.calls_invoked;
   }

@@ -86,7 +86,7 @@ class ChannelDriver {
 
   harness::World& world_;
   const lockstep_implementation& implementation_;
-  ObservingHost observing_host_;
+  ChannelObservingHost observing_host_;
   lockstep_channel* channel_ = nullptr;
   bool freed_ = false;
   bool faulted_by_abort_ = false;

@@ -15,7 +15,7 @@ struct Forwarder;
 template <auto Member, typename Result, typename... Arguments>
 struct Forwarder<Member, Result (*)(void*, Arguments...)> {
   static Result call(void* self, Arguments... arguments) {
-    const lockstep_host* inner = static_cast<ObservingHost*>(self)->inner();
+    const lockstep_host* inner = static_cast<ChannelObservingHost*>(self)->inner();
     return (inner->*Member)(inner->self, arguments...);
   }
 };
@@ -27,12 +27,12 @@ constexpr auto forwarder() {
 }
 
 HRESULT observed_event_wait(void* self, lockstep_event* event, uint64_t timeout_ns) {
-  return static_cast<ObservingHost*>(self)->event_wait(event, timeout_ns);
+  return static_cast<ChannelObservingHost*>(self)->event_wait(event, timeout_ns);
 }
 
 }  // namespace
 
-ObservingHost::ObservingHost(Simulation& simulation, const lockstep_host& inner)
+ChannelObservingHost::ChannelObservingHost(Simulation& simulation, const lockstep_host& inner)
     : simulation_(simulation), inner_(inner) {
   table_.abi_version = inner.abi_version;
   table_.struct_size = sizeof(lockstep_host);
@@ -69,12 +69,12 @@ ObservingHost::ObservingHost(Simulation& simulation, const lockstep_host& inner)
   table_.annotate = forwarder<&lockstep_host::annotate>();
 }
 
-std::uint64_t ObservingHost::event_waits(FiberId fiber) const {
+std::uint64_t ChannelObservingHost::event_waits(FiberId fiber) const {
   const auto found = event_waits_.find(fiber);
   return found == event_waits_.end() ? 0 : found->second;
 }
 
-HRESULT ObservingHost::event_wait(lockstep_event* event, std::uint64_t timeout_ns) {
+HRESULT ChannelObservingHost::event_wait(lockstep_event* event, std::uint64_t timeout_ns) {
   // Counted before the wait: an abort has no reason to wait on anything, set or not.
   ++event_waits_[simulation_.current_fiber()];
   return inner_.event_wait(inner_.self, event, timeout_ns);

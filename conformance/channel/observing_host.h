@@ -15,11 +15,11 @@
 
 namespace lockstep::conformance {
 
-class ObservingHost {
+class ChannelObservingHost {
  public:
-  ObservingHost(Simulation& simulation, const lockstep_host& inner);
-  ObservingHost(const ObservingHost&) = delete;
-  ObservingHost& operator=(const ObservingHost&) = delete;
+  ChannelObservingHost(Simulation& simulation, const lockstep_host& inner);
+  ChannelObservingHost(const ChannelObservingHost&) = delete;
+  ChannelObservingHost& operator=(const ChannelObservingHost&) = delete;
 
   const lockstep_host* table() const { return &table_; }
   const lockstep_host* inner() const { return &inner_; }

@@ -21,6 +21,7 @@ namespace lockstep::conformance {
 struct Suite {
   std::string name;
   std::string description;
+  std::vector<std::string> rules;  ///< the catalogue ids this suite's checks can report
   std::function<bool(const Implementation&)> applies;
   std::function<harness::ScheduleOutcome(const Implementation&, std::uint64_t schedule_seed,
                                          std::unique_ptr<Strategy> strategy,

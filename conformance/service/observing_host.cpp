@@ -1,4 +1,4 @@
-// ObservingHost: every table entry forwards to the SimulatedHost's own table; memory, accepts
+// ServiceObservingHost: every table entry forwards to the SimulatedHost's own table; memory, accepts
 // and sends are watched on the way.
 #include "conformance/service/observing_host.h"
 
@@ -6,20 +6,20 @@
 
 namespace lockstep::conformance {
 
-ObservingHost::ObservingHost(harness::SimulatedHost& inner) : inner_(inner.table()) {
+ServiceObservingHost::ServiceObservingHost(harness::SimulatedHost& inner) : inner_(inner.table()) {
   fill_table();
 }
 
-ObservingHost::~ObservingHost() = default;
+ServiceObservingHost::~ServiceObservingHost() = default;
 
-void ObservingHost::release_quarantine() {
+void ServiceObservingHost::release_quarantine() {
   for (void* block : quarantine_) {
     inner_->release(inner_->self, block);
   }
   quarantine_.clear();
 }
 
-void* ObservingHost::allocate(std::size_t bytes) {
+void* ServiceObservingHost::allocate(std::size_t bytes) {
   void* block = inner_->allocate(inner_->self, bytes);
   if (block != nullptr) {
     sizes_[block] = bytes;
@@ -27,7 +27,7 @@ void* ObservingHost::allocate(std::size_t bytes) {
   return block;
 }
 
-void ObservingHost::release(void* block) {
+void ServiceObservingHost::release(void* block) {
   if (block == nullptr) {
     return;
   }
@@ -45,7 +45,7 @@ void ObservingHost::release(void* block) {
   quarantine_.push_back(block);
 }
 
-HRESULT ObservingHost::accept(lockstep_listener* listener, lockstep_accept_completion completion,
+HRESULT ServiceObservingHost::accept(lockstep_listener* listener, lockstep_accept_completion completion,
                               void* state) {
   if (completion == nullptr) {
     return E_INVALIDARG;
@@ -57,7 +57,7 @@ HRESULT ObservingHost::accept(lockstep_listener* listener, lockstep_accept_compl
       inner_->self, listener,
       [](void* carried, HRESULT outcome, lockstep_connection* connection) {
         auto* record = static_cast<PendingAccept*>(carried);
-        ObservingHost& owner = *record->owner;
+        ServiceObservingHost& owner = *record->owner;
         const PendingAccept copy = *record;
         owner.accepts_.erase(copy.key);
         if (SUCCEEDED(outcome) && owner.on_accepted) {
@@ -72,7 +72,7 @@ HRESULT ObservingHost::accept(lockstep_listener* listener, lockstep_accept_compl
   return result;
 }
 
-HRESULT ObservingHost::send(lockstep_connection* connection, const void* message, std::size_t size,
+HRESULT ServiceObservingHost::send(lockstep_connection* connection, const void* message, std::size_t size,
                             lockstep_send_completion completion, void* state) {
   if (completion == nullptr || (message == nullptr && size > 0)) {
     return E_INVALIDARG;
@@ -87,7 +87,7 @@ HRESULT ObservingHost::send(lockstep_connection* connection, const void* message
       inner_->self, connection, message, size,
       [](void* carried, HRESULT outcome) {
         auto* record = static_cast<PendingSend*>(carried);
-        ObservingHost& owner = *record->owner;
+        ServiceObservingHost& owner = *record->owner;
         const PendingSend copy = *record;
         owner.sends_.erase(copy.key);
         if (owner.on_send_completed) {
@@ -104,7 +104,7 @@ HRESULT ObservingHost::send(lockstep_connection* connection, const void* message
   return result;
 }
 
-void ObservingHost::fill_table() {
+void ServiceObservingHost::fill_table() {
   table_ = *inner_;
   table_.self = this;
   table_.submit_work = [](void* self, lockstep_work_function work, void* state) {

@@ -21,14 +21,14 @@
 
 namespace lockstep::conformance {
 
-class ObservingHost {
+class ServiceObservingHost {
  public:
   static constexpr unsigned char kReleasedByte = 0xDD;
 
-  explicit ObservingHost(harness::SimulatedHost& inner);
-  ~ObservingHost();
-  ObservingHost(const ObservingHost&) = delete;
-  ObservingHost& operator=(const ObservingHost&) = delete;
+  explicit ServiceObservingHost(harness::SimulatedHost& inner);
+  ~ServiceObservingHost();
+  ServiceObservingHost(const ServiceObservingHost&) = delete;
+  ServiceObservingHost& operator=(const ServiceObservingHost&) = delete;
 
   /// The table handed to the implementation.
   const lockstep_host* table() const { return &table_; }
@@ -49,19 +49,19 @@ class ObservingHost {
 
  private:
   struct PendingAccept {
-    ObservingHost* owner;
+    ServiceObservingHost* owner;
     std::uint64_t key;
     lockstep_accept_completion completion;
     void* state;
   };
   struct PendingSend {
-    ObservingHost* owner;
+    ServiceObservingHost* owner;
     std::uint64_t key;
     std::uint64_t send;
     lockstep_send_completion completion;
     void* state;
   };
-  static ObservingHost& from(void* self) { return *static_cast<ObservingHost*>(self); }
+  static ServiceObservingHost& from(void* self) { return *static_cast<ServiceObservingHost*>(self); }
   static const lockstep_host& inner(void* self) { return *from(self).inner_; }
   void fill_table();
   void* allocate(std::size_t bytes);

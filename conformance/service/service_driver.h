@@ -1,7 +1,7 @@
 // The service driver: the harness as both the user code and the clients of a service host.
 //
 // It creates the host of a lockstep_implementation on a SimulatedHost (through an
-// ObservingHost), opens, closes and aborts it through the world's monitor, provides the service
+// ServiceObservingHost), opens, closes and aborts it through the world's monitor, provides the service
 // operation (its behaviour drawn through the simulation at each invocation: synchronous or
 // asynchronous completion from a timer of a separate "user" host, a reply from the heap, a
 // failure with WS_ERROR strings carrying kSecretMarker, WS_S_END, cancel and free-state
@@ -127,7 +127,7 @@ class ServiceDriver {
   harness::SimulatedHost& user_host_;
   const lockstep_implementation& implementation_;
   ServiceDriverConfig config_;
-  ObservingHost observed_;
+  ServiceObservingHost observed_;
   lockstep_service_host* service_ = nullptr;
   bool opened_ = false;
   bool close_started_ = false;

@@ -45,6 +45,7 @@ class SimulatedHost {
   const lockstep_host* table() const { return &table_; }
   const HostConfig& config() const { return config_; }
   WorkerPool& workers() { return workers_; }
+  const WorkerPool& workers() const { return workers_; }
   std::uint32_t in_flight_io() const { return in_flight_io_; }
   std::uint32_t peak_in_flight_io() const { return peak_in_flight_io_; }
   std::size_t live_allocations() const { return allocations_.size(); }

@@ -27,6 +27,15 @@ bool WorkerPool::is_worker(FiberId fiber) const {
   return false;
 }
 
+std::optional<WS_CALLBACK_MODEL> WorkerPool::offered_model(FiberId fiber) const {
+  for (const Worker& worker : workers_) {
+    if (worker.fiber == fiber) {
+      return worker.offered;
+    }
+  }
+  return std::nullopt;
+}
+
 void WorkerPool::submit(Work work) {
   queue_.push_back(std::move(work));
   for (Worker& worker : workers_) {
@@ -58,7 +67,9 @@ void WorkerPool::serve(std::size_t worker_index) {
     queue_.pop_front();
     ++running_;
     const WS_CALLBACK_MODEL model = model_for(worker_index);
+    workers_[worker_index].offered = model;
     work(model);
+    workers_[worker_index].offered.reset();
     --running_;
   }
 }

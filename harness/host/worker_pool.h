@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ class WorkerPool {
   std::uint32_t worker_count() const { return static_cast<std::uint32_t>(workers_.size()); }
   bool is_worker(FiberId fiber) const;
   std::size_t queued() const { return queue_.size(); }
+  /// The model offered to the work `fiber` is running now; nullopt if `fiber` is not one of
+  /// this pool's workers or is idle. Rule AM8 holds callbacks to it.
+  std::optional<WS_CALLBACK_MODEL> offered_model(FiberId fiber) const;
   /// Items submitted and not yet finished (queued or running).
   std::uint64_t unfinished() const { return queue_.size() + running_; }
 
@@ -39,6 +43,7 @@ class WorkerPool {
   struct Worker {
     FiberId fiber = 0;
     bool idle = false;  // blocked waiting for work, and not yet handed any
+    std::optional<WS_CALLBACK_MODEL> offered;  // while running a work item
   };
   void serve(std::size_t worker_index);
   WS_CALLBACK_MODEL model_for(std::size_t worker_index) const;

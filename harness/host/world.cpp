@@ -30,6 +30,8 @@ World::World(const WorldConfig& config, std::unique_ptr<Strategy> strategy)
   network_ = std::make_unique<FakeNetwork>(*simulation_, fault_plan_);
   violations_ = std::make_unique<ViolationLog>(*simulation_);
   monitor_ = std::make_unique<CallMonitor>(*simulation_, *violations_);
+  monitor_->set_long_callback_policy(
+      [this](FiberId thread) { return long_callback_allowed(thread); });
   simulation_->annotate("fault plan " + fault_plan_.to_text());
   simulation_->schedule(
       fault_plan_.fault_phase_ns,
@@ -52,6 +54,15 @@ SimulatedHost& World::add_host(HostConfig config) {
   hosts_.push_back(
       std::make_unique<SimulatedHost>(*simulation_, *network_, *violations_, std::move(config)));
   return *hosts_.back();
+}
+
+bool World::long_callback_allowed(FiberId thread) const {
+  for (const auto& host : hosts_) {
+    if (const std::optional<WS_CALLBACK_MODEL> offered = host->workers().offered_model(thread)) {
+      return *offered == WS_LONG_CALLBACK;
+    }
+  }
+  return true;  // not a worker of ours (a caller's own thread): AM8 says nothing there
 }
 
 void World::spawn_caller(std::string name, std::function<void()> body) {

@@ -1,4 +1,5 @@
 // The world of one schedule: scheduler, fake network, simulated hosts, monitors, faults.
+// It also tells the monitor which callback model each worker was offered (rule AM8).
 //
 // A schedule has two phases. In the fault phase the network follows the schedule's FaultPlan
 // (delays, refusals, drops) and a daemon "fault-injector" thread fires the registered abort
@@ -94,6 +95,7 @@ class World {
 
  private:
   void inject_faults();
+  bool long_callback_allowed(FiberId thread) const;
   bool callers_done() const { return callers_running_ == 0; }
 
   WorldConfig config_;

@@ -284,6 +284,14 @@ class MonitorCore final : public callback_token::CallbackSink {
       violations_.record("AM3", record.label,
                          "callback model " + std::to_string(model) + " (must be 0 or 1)");
     }
+    if (model == WS_LONG_CALLBACK && long_callback_allowed_ &&
+        !long_callback_allowed_(simulation_.current_fiber())) {
+      violations_.record("AM8", record.label,
+                         "WS_LONG_CALLBACK on thread " +
+                             std::to_string(simulation_.current_fiber()) +
+                             ", which the host offered only SHORT: no other worker was free to "
+                             "dequeue work while this callback blocks");
+    }
     if (FAILED(result) && record.error != nullptr && record.error->string_count() == 0) {
       violations_.record("AM7", record.label,
                          "failing callback (" + hresult_text(result) +
@@ -328,6 +336,11 @@ class MonitorCore final : public callback_token::CallbackSink {
 
   Simulation& simulation_;
   ViolationLog& violations_;
+
+ public:
+  std::function<bool(FiberId)> long_callback_allowed_;
+
+ private:
   GuardedArena arena_;
   std::uint16_t monitor_number_;
   std::vector<CallRecord*> records_;            // index = call number - 1
@@ -417,6 +430,10 @@ std::vector<const MonitoredCall*> CallMonitor::pending() const {
 }
 
 void CallMonitor::settle(const MonitoredCall& call) { call.state_->reported_pending = true; }
+
+void CallMonitor::set_long_callback_policy(std::function<bool(FiberId thread)> long_allowed) {
+  implementation_->core.long_callback_allowed_ = std::move(long_allowed);
+}
 
 void CallMonitor::collect_access_faults() { implementation_->core.collect_access_faults(); }
 

@@ -13,6 +13,7 @@
 //   AM5  the context is not used after return (the trap callback or trap state is detected).
 //   AM6  no access to a caller buffer after completion (or after return for buffers owned
 //        only until return, such as WsOpenChannel's endpoint address).
+//   AM8  a WS_LONG_CALLBACK only where the host offered LONG (with a policy installed).
 //   AM7  on a failing callback with a WS_ERROR supplied, the error already holds a string; no
 //        string is added after completion.
 //   AM11 a call still pending when the healed phase's bound expires.
@@ -92,6 +93,9 @@ class CallMonitor {
   void wait(MonitoredCall& call);
   /// Calls started and not completed, in start order.
   std::vector<const MonitoredCall*> pending() const;
+  /// Rule AM8: answers whether a WS_LONG_CALLBACK may run on `thread` now (false when the
+  /// host offered that worker only SHORT). Without a policy, LONG is not checked.
+  void set_long_callback_policy(std::function<bool(FiberId thread)> long_allowed);
   /// A driver that knows more about a call that never completed (for example: it was pending
   /// when the channel was aborted, rule CH1) reports it under its own rule and settles it, so
   /// that finish() does not report it again as AM3 or AM11.

@@ -183,6 +183,42 @@ TEST(CallMonitorAm3, OneCallbackWithFinalResultIsFine) {
   ASSERT_RULES(world);
 }
 
+TEST(CallMonitorAm8, LongCallbackWhereTheHostOfferedLongIsFine) {
+  World world;
+  world.monitor.set_long_callback_policy([](FiberId) { return true; });
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"receive"});
+    call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR*) {
+      const WS_ASYNC_CONTEXT copy = *context;
+      world.simulation.schedule(
+          completion_delay_ns, [copy] { copy.callback(S_OK, WS_LONG_CALLBACK, copy.callbackState); },
+          "complete");
+      return WS_S_ASYNC;
+    });
+    world.monitor.wait(call);
+  });
+  world.monitor.finish(true);
+  EXPECT_TRUE(world.violations.empty()) << world.report();
+}
+
+TEST(CallMonitorAm8, LongCallbackWhereTheHostOfferedOnlyShortIsAm8) {
+  World world;
+  world.monitor.set_long_callback_policy([](FiberId) { return false; });
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"receive"});
+    call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR*) {
+      const WS_ASYNC_CONTEXT copy = *context;
+      world.simulation.schedule(
+          completion_delay_ns, [copy] { copy.callback(S_OK, WS_LONG_CALLBACK, copy.callbackState); },
+          "complete");
+      return WS_S_ASYNC;
+    });
+    world.monitor.wait(call);
+  });
+  world.monitor.finish(true);
+  EXPECT_EQ(world.rules(), (std::vector<std::string>{"AM8"})) << world.report();
+}
+
 TEST(CallMonitorTrace, CallReturnAndCallbackAreAnnotatedInOrder) {
   World world;
   world.run([&] {

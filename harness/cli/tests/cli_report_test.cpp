@@ -87,6 +87,11 @@ TEST(CliReport, HtmlIsSelfContainedAndShowsEveryFailure) {
   EXPECT_GE(occurrences(html, "<svg class=\"timeline\""), 3u);
 }
 
+// Binary garbage with a NUL inside, as a file that is not a replay at all.
+constexpr char kCorrupted[] =
+    "\x7f"
+    "ELF\x02\x01\x01\0\0garbage\xff\xfe";
+
 TEST(CliReport, BadReplayFilesOfEveryKindAreExitTwo) {
   const auto directory = fresh_directory("lockstep-cli-bad-replay-kinds");
   ASSERT_EQ(run_lockstep("run --impl archetype-context-by-pointer --runs 20 --report " +
@@ -99,9 +104,7 @@ TEST(CliReport, BadReplayFilesOfEveryKindAreExitTwo) {
   const std::pair<const char*, std::string> cases[] = {
       {"truncated", good.substr(0, good.size() / 2)},
       {"without-end", good.substr(0, good.rfind("end"))},
-      {"corrupted", std::string("\x7f"
-                                "ELF\x02\x01\x01\0\0garbage\xff\xfe",
-                                20)},
+      {"corrupted", std::string(kCorrupted, sizeof(kCorrupted) - 1)},
       {"bad-number", std::regex_replace(good, std::regex("run-seed [0-9]+"), "run-seed 12x")},
       {"future", std::regex_replace(good, std::regex("^lockstep-replay 1"), "lockstep-replay 7")},
   };

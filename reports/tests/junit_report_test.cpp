@@ -1,6 +1,7 @@
 // junit.xml: one testcase per rule and per suite's schedules, counts that add up, failures
 // with explanation and replay command, markup in explanations escaped.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -78,8 +79,8 @@ TEST(JunitReport, IsWellFormedForXmllint) {
     GTEST_SKIP() << "/usr/bin/xmllint is absent (Debian package libxml2-utils, in "
                     ".ci/install-deps)";
   }
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / "lockstep-junit-unit.xml";
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("lockstep-junit-unit-" + std::to_string(getpid()) + ".xml");
   std::ofstream(path) << junit_xml(sample());
   EXPECT_EQ(std::system(("/usr/bin/xmllint --noout " + path.string()).c_str()), 0);
 }

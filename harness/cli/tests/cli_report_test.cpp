@@ -29,22 +29,20 @@ std::string attribute_of(const std::string& xml, const std::string& element,
   return std::regex_search(xml, match, pattern) ? match[1].str() : "";
 }
 
-const std::filesystem::path& shared_report() {
-  static const std::filesystem::path directory = [] {
-    const auto made = fresh_directory("lockstep-cli-report-files");
-    run_lockstep("run --runs 40 --seed 9 --report " + made.string());
-    return made;
-  }();
+// Each test its own directory: CTest runs tests of one binary in parallel processes.
+std::filesystem::path report_of_a_failing_run(const std::string& name) {
+  const auto directory = fresh_directory(name);
+  run_lockstep("run --runs 40 --seed 9 --report " + directory.string());
   return directory;
 }
 
 TEST(CliReport, JunitParsesAndItsCountsAddUp) {
-  const std::string xml = read_text(shared_report() / "junit.xml");
+  const auto directory = report_of_a_failing_run("lockstep-cli-report-junit");
+  const std::string xml = read_text(directory / "junit.xml");
   ASSERT_FALSE(xml.empty());
   if (std::filesystem::exists("/usr/bin/xmllint")) {
-    EXPECT_EQ(std::system(
-                  ("/usr/bin/xmllint --noout " + (shared_report() / "junit.xml").string()).c_str()),
-              0);
+    EXPECT_EQ(
+        std::system(("/usr/bin/xmllint --noout " + (directory / "junit.xml").string()).c_str()), 0);
   } else {
     ADD_FAILURE() << "/usr/bin/xmllint is absent: install libxml2-utils (.ci/install-deps)";
   }
@@ -52,7 +50,7 @@ TEST(CliReport, JunitParsesAndItsCountsAddUp) {
   const std::size_t failures = occurrences(xml, "<failure ");
   EXPECT_EQ(attribute_of(xml, "testsuites", "tests"), std::to_string(testcases));
   EXPECT_EQ(attribute_of(xml, "testsuites", "failures"), std::to_string(failures));
-  const nlohmann::json report = read_report(shared_report());
+  const nlohmann::json report = read_report(directory);
   std::size_t expected_failures = 0;
   for (const auto& implementation : report["implementations"]) {
     expected_failures += implementation["violations_by_rule"].size();
@@ -71,13 +69,14 @@ TEST(CliReport, JunitParsesAndItsCountsAddUp) {
 }
 
 TEST(CliReport, HtmlIsSelfContainedAndShowsEveryFailure) {
-  const std::string html = read_text(shared_report() / "index.html");
+  const auto directory = report_of_a_failing_run("lockstep-cli-report-html");
+  const std::string html = read_text(directory / "index.html");
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_FALSE(std::regex_search(html, std::regex(R"(\b(src|href)\s*=\s*["']?[a-zA-Z]+:)")));
   EXPECT_EQ(html.find(" src="), std::string::npos);
-  const nlohmann::json report = read_report(shared_report());
+  const nlohmann::json report = read_report(directory);
   for (const auto& implementation : report["implementations"]) {
     for (const auto& failure : implementation["failures"]) {
       const std::string replay = failure["replay"];

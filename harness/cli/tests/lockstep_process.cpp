@@ -52,7 +52,9 @@ Outcome Started::wait() const {
 }
 
 std::filesystem::path fresh_directory(const std::string& name) {
-  const std::filesystem::path directory = std::filesystem::temp_directory_path() / name;
+  // The process id keeps apart test processes that CTest runs at once, and other checkouts'.
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()));
   std::filesystem::remove_all(directory);
   return directory;
 }

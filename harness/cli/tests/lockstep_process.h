@@ -25,7 +25,8 @@ struct Started {
 };
 Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path);
 
-/// An empty directory under the temporary directory (removed first if it exists).
+/// A path for a new directory under the temporary directory, unique to this test process
+/// (removed first if it exists).
 std::filesystem::path fresh_directory(const std::string& name);
 nlohmann::json read_report(const std::filesystem::path& directory);
 std::string read_text(const std::filesystem::path& path);

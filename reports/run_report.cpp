@@ -1,21 +1,262 @@
-// report.json rendering and atomic writing.
+// report.json: rendering, strict parsing (merge reads shards back), atomic writing.
 #include "reports/run_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <system_error>
+
+#include "reports/atomic_file.h"
 
 namespace lockstep::reports {
 
 namespace {
+
+using Json = nlohmann::ordered_json;
+
 std::string hex64(std::uint64_t value) {
   char buffer[17];
   std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(value));
   return buffer;
 }
+
+// Thrown inside parse_report only, and caught there: a field of the wrong shape.
+struct ShapeError {
+  std::string message;
+};
+
+const Json& field(const Json& object, const char* key, const std::string& where) {
+  if (!object.is_object() || !object.contains(key)) {
+    throw ShapeError{where + " has no \"" + key + "\""};
+  }
+  return object.at(key);
+}
+
+std::string text_field(const Json& object, const char* key, const std::string& where) {
+  const Json& value = field(object, key, where);
+  if (!value.is_string()) {
+    throw ShapeError{where + "." + key + " is not a string"};
+  }
+  return value.get<std::string>();
+}
+
+std::uint64_t count_field(const Json& object, const char* key, const std::string& where) {
+  const Json& value = field(object, key, where);
+  if (!value.is_number_unsigned() &&
+      !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
+    throw ShapeError{where + "." + key + " is not a non-negative integer"};
+  }
+  return value.get<std::uint64_t>();
+}
+
+bool flag_field(const Json& object, const char* key, const std::string& where) {
+  const Json& value = field(object, key, where);
+  if (!value.is_boolean()) {
+    throw ShapeError{where + "." + key + " is not true or false"};
+  }
+  return value.get<bool>();
+}
+
+std::uint64_t hex_field(const Json& object, const char* key, const std::string& where) {
+  const std::string text = text_field(object, key, where);
+  std::uint64_t value = 0;
+  if (text.size() != 16) {
+    throw ShapeError{where + "." + key + " is not 16 hex digits"};
+  }
+  for (const char digit : text) {
+    value <<= 4;
+    if (digit >= '0' && digit <= '9') {
+      value |= static_cast<std::uint64_t>(digit - '0');
+    } else if (digit >= 'a' && digit <= 'f') {
+      value |= static_cast<std::uint64_t>(digit - 'a' + 10);
+    } else {
+      throw ShapeError{where + "." + key + " is not 16 hex digits"};
+    }
+  }
+  return value;
+}
+
+std::vector<std::string> text_list_field(const Json& object, const char* key,
+                                         const std::string& where) {
+  const Json& value = field(object, key, where);
+  if (!value.is_array()) {
+    throw ShapeError{where + "." + key + " is not a list"};
+  }
+  std::vector<std::string> list;
+  for (const Json& item : value) {
+    if (!item.is_string()) {
+      throw ShapeError{where + "." + key + " holds a non-string"};
+    }
+    list.push_back(item.get<std::string>());
+  }
+  return list;
+}
+
+Json failure_json(const Failure& failure) {
+  return {{"suite", failure.suite},
+          {"rule", failure.rule},
+          {"rules", failure.rules},
+          {"seed", failure.schedule_seed},
+          {"schedule", failure.schedule_index},
+          {"explanation", failure.explanation},
+          {"fault_plan", failure.fault_plan},
+          {"trace_hash", hex64(failure.trace_hash)},
+          {"decisions", failure.decisions},
+          {"replay_file", failure.replay_file},
+          {"replay", failure.reproduce}};
+}
+
+Failure parse_failure(const Json& json, const std::string& where) {
+  Failure failure;
+  failure.suite = text_field(json, "suite", where);
+  failure.rule = text_field(json, "rule", where);
+  failure.rules = text_list_field(json, "rules", where);
+  failure.schedule_seed = count_field(json, "seed", where);
+  failure.schedule_index = count_field(json, "schedule", where);
+  failure.explanation = text_field(json, "explanation", where);
+  failure.fault_plan = text_field(json, "fault_plan", where);
+  failure.trace_hash = hex_field(json, "trace_hash", where);
+  failure.decisions = count_field(json, "decisions", where);
+  failure.replay_file = text_field(json, "replay_file", where);
+  failure.reproduce = text_field(json, "replay", where);
+  return failure;
+}
+
+ImplementationReport parse_implementation(const Json& json, const std::string& where) {
+  ImplementationReport implementation;
+  implementation.name = text_field(json, "name", where);
+  implementation.kind = text_field(json, "kind", where);
+  if (json.contains("breaks")) {
+    implementation.expected_rule = text_field(json, "breaks", where);
+  }
+  const Json& suites = field(json, "suites", where);
+  if (!suites.is_array()) {
+    throw ShapeError{where + ".suites is not a list"};
+  }
+  for (const Json& suite : suites) {
+    implementation.suites.push_back(SuiteRun{text_field(suite, "name", where + ".suites"),
+                                             count_field(suite, "schedules", where + ".suites")});
+  }
+  implementation.rules_checked = text_list_field(json, "rules_checked", where);
+  implementation.schedules = count_field(json, "schedules", where);
+  implementation.failed_schedules = count_field(json, "failed_schedules", where);
+  implementation.digest = hex_field(json, "digest", where);
+  if (json.contains("schedules_to_first_failure")) {
+    const std::uint64_t ordinal = count_field(json, "schedules_to_first_failure", where);
+    if (ordinal == 0) {
+      throw ShapeError{where + ".schedules_to_first_failure is 0"};
+    }
+    implementation.first_failure_index = ordinal - 1;
+  }
+  const Json& rules = field(json, "violations_by_rule", where);
+  if (!rules.is_object()) {
+    throw ShapeError{where + ".violations_by_rule is not an object"};
+  }
+  for (const auto& [rule, count] : rules.items()) {
+    implementation.violations_by_rule[rule] =
+        count_field(rules, rule.c_str(), where + ".violations_by_rule");
+  }
+  const Json& failures = field(json, "failures", where);
+  if (!failures.is_array()) {
+    throw ShapeError{where + ".failures is not a list"};
+  }
+  for (std::size_t position = 0; position < failures.size(); ++position) {
+    implementation.failures.push_back(
+        parse_failure(failures[position], where + ".failures[" + std::to_string(position) + "]"));
+  }
+  return implementation;
+}
+
+RunReport parse_root(const Json& root) {
+  const std::string where = "report";
+  if (!root.is_object()) {
+    throw ShapeError{"the report is not a JSON object"};
+  }
+  if (text_field(root, "tool", where) != "lockstep") {
+    throw ShapeError{"the report was not written by lockstep"};
+  }
+  const std::uint64_t schema = count_field(root, "schema", where);
+  if (schema != static_cast<std::uint64_t>(kReportSchemaVersion)) {
+    throw ShapeError{
+        "report schema " + std::to_string(schema) + " is " +
+        (schema > static_cast<std::uint64_t>(kReportSchemaVersion) ? "newer" : "older") +
+        " than this lockstep's " + std::to_string(kReportSchemaVersion)};
+  }
+  RunReport report;
+  report.seed = count_field(root, "seed", where);
+  report.strategy = text_field(root, "strategy", where);
+  const Json& budget = field(root, "budget", where);
+  if (budget.contains("runs")) {
+    report.runs = count_field(budget, "runs", where + ".budget");
+  } else if (budget.contains("time_seconds")) {
+    report.time_seconds = count_field(budget, "time_seconds", where + ".budget");
+  } else {
+    report.only_schedule = count_field(budget, "schedule", where + ".budget");
+  }
+  const Json& shard = field(root, "shard", where);
+  report.shard_count = count_field(shard, "count", where + ".shard");
+  report.shards.clear();
+  const Json& covered = field(shard, "covered", where + ".shard");
+  if (!covered.is_array() || covered.empty()) {
+    throw ShapeError{"report.shard.covered is not a non-empty list"};
+  }
+  for (const Json& index : covered) {
+    if (!index.is_number_unsigned() || index.get<std::uint64_t>() < 1 ||
+        index.get<std::uint64_t>() > report.shard_count) {
+      throw ShapeError{"report.shard.covered holds an index outside 1.." +
+                       std::to_string(report.shard_count)};
+    }
+    report.shards.push_back(index.get<std::uint64_t>());
+  }
+  report.interrupted = flag_field(root, "interrupted", where);
+  report.failures_kept = count_field(root, "failures_kept", where);
+  report.run_digest = hex_field(root, "run_digest", where);
+  const Json& implementations = field(root, "implementations", where);
+  if (!implementations.is_array()) {
+    throw ShapeError{"report.implementations is not a list"};
+  }
+  for (std::size_t position = 0; position < implementations.size(); ++position) {
+    report.implementations.push_back(parse_implementation(
+        implementations[position], "implementations[" + std::to_string(position) + "]"));
+  }
+  return report;
+}
+
 }  // namespace
+
+std::string Failure::file_stem(const std::string& implementation) const {
+  return implementation + "--" + suite + "--" + std::to_string(schedule_index);
+}
+
+std::string ImplementationReport::verdict() const {
+  if (schedules == 0) {
+    return "not-applicable";
+  }
+  return passed() ? "pass" : "fail";
+}
+
+std::vector<std::string> ImplementationReport::rules_reported() const {
+  std::vector<std::string> rules = rules_checked;
+  for (const auto& [rule, count] : violations_by_rule) {
+    if (std::find(rules.begin(), rules.end(), rule) == rules.end()) {
+      rules.push_back(rule);
+    }
+  }
+  return rules;
+}
+
+std::vector<const Failure*> ImplementationReport::failures_on(const std::string& rule) const {
+  std::vector<const Failure*> found;
+  for (const Failure& failure : failures) {
+    if (std::find(failure.rules.begin(), failure.rules.end(), rule) != failure.rules.end()) {
+      found.push_back(&failure);
+    }
+  }
+  return found;
+}
 
 bool RunReport::all_passed() const {
   for (const ImplementationReport& implementation : implementations) {
@@ -27,28 +268,42 @@ bool RunReport::all_passed() const {
 }
 
 std::string to_json(const RunReport& report) {
-  nlohmann::ordered_json root;
+  Json root;
   root["schema"] = kReportSchemaVersion;
   root["tool"] = "lockstep";
   root["seed"] = report.seed;
   root["strategy"] = report.strategy;
-  root["runs_per_implementation"] = report.runs_per_implementation;
+  Json budget = Json::object();
+  if (report.runs) {
+    budget["runs"] = *report.runs;
+  } else if (report.time_seconds) {
+    budget["time_seconds"] = *report.time_seconds;
+  } else {
+    budget["schedule"] = report.only_schedule.value_or(0);
+  }
+  root["budget"] = budget;
+  root["shard"] = {{"covered", report.shards}, {"count", report.shard_count}};
+  root["interrupted"] = report.interrupted;
+  root["failures_kept"] = report.failures_kept;
   root["run_digest"] = hex64(report.run_digest);
   root["verdict"] = report.all_passed() ? "pass" : "fail";
-  nlohmann::ordered_json implementations = nlohmann::ordered_json::array();
+  Json implementations = Json::array();
   for (const ImplementationReport& implementation : report.implementations) {
-    nlohmann::ordered_json entry;
+    Json entry;
     entry["name"] = implementation.name;
     entry["kind"] = implementation.kind;
     if (!implementation.expected_rule.empty()) {
       entry["breaks"] = implementation.expected_rule;
     }
-    entry["suites"] = implementation.suites;
+    Json suites = Json::array();
+    for (const SuiteRun& suite : implementation.suites) {
+      suites.push_back({{"name", suite.name}, {"schedules", suite.schedules}});
+    }
+    entry["suites"] = suites;
+    entry["rules_checked"] = implementation.rules_checked;
     entry["schedules"] = implementation.schedules;
     entry["failed_schedules"] = implementation.failed_schedules;
-    entry["verdict"] = implementation.schedules == 0 ? "not-applicable"
-                       : implementation.passed()    ? "pass"
-                                                    : "fail";
+    entry["verdict"] = implementation.verdict();
     if (!implementation.expected_rule.empty()) {
       entry["caught_as_declared"] = implementation.caught_as_declared();
     }
@@ -56,28 +311,52 @@ std::string to_json(const RunReport& report) {
     if (implementation.first_failure_index) {
       entry["schedules_to_first_failure"] = *implementation.first_failure_index + 1;
     }
-    nlohmann::ordered_json rules = nlohmann::ordered_json::object();
+    Json rules = Json::object();
     for (const auto& [rule, count] : implementation.violations_by_rule) {
       rules[rule] = count;
     }
     entry["violations_by_rule"] = rules;
-    nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+    Json failures = Json::array();
     for (const Failure& failure : implementation.failures) {
-      failures.push_back({{"suite", failure.suite},
-                          {"rule", failure.rule},
-                          {"seed", failure.schedule_seed},
-                          {"schedule", failure.schedule_index},
-                          {"explanation", failure.explanation},
-                          {"fault_plan", failure.fault_plan},
-                          {"trace_hash", hex64(failure.trace_hash)},
-                          {"decisions", failure.decisions},
-                          {"replay", failure.reproduce}});
+      failures.push_back(failure_json(failure));
     }
     entry["failures"] = failures;
     implementations.push_back(entry);
   }
   root["implementations"] = implementations;
   return root.dump(2) + "\n";
+}
+
+std::optional<RunReport> parse_report(const std::string& text, std::string& error) {
+  const Json root = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) {
+    error = text.empty() ? "the report is empty" : "the report is not valid JSON";
+    return std::nullopt;
+  }
+  try {
+    return parse_root(root);
+  } catch (const ShapeError& shape) {
+    error = shape.message;
+  } catch (const nlohmann::json::exception& exception) {
+    error = std::string("the report has a malformed field: ") + exception.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<RunReport> read_report(const std::string& directory, std::string& error) {
+  const std::filesystem::path path = std::filesystem::path(directory) / "report.json";
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    error = "cannot read '" + path.string() + "'";
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  std::optional<RunReport> report = parse_report(buffer.str(), error);
+  if (!report) {
+    error = path.string() + ": " + error;
+  }
+  return report;
 }
 
 bool write_report(const RunReport& report, const std::string& directory, std::string& error) {
@@ -87,25 +366,8 @@ bool write_report(const RunReport& report, const std::string& directory, std::st
     error = "cannot create report directory '" + directory + "': " + status.message();
     return false;
   }
-  const std::filesystem::path final_path = std::filesystem::path(directory) / "report.json";
-  const std::filesystem::path temporary_path =
-      std::filesystem::path(directory) / ".report.json.partial";
-  {
-    std::ofstream stream(temporary_path, std::ios::binary | std::ios::trunc);
-    stream << to_json(report);
-    stream.flush();
-    if (!stream) {
-      error = "cannot write '" + temporary_path.string() + "'";
-      return false;
-    }
-  }
-  std::filesystem::rename(temporary_path, final_path, status);
-  if (status) {
-    error = "cannot move the report into place at '" + final_path.string() + "': " +
-            status.message();
-    return false;
-  }
-  return true;
+  return write_file_atomically((std::filesystem::path(directory) / "report.json").string(),
+                               to_json(report), error);
 }
 
 }  // namespace lockstep::reports

@@ -1,10 +1,15 @@
-// The results of a `lockstep run`, and report.json, the machine-readable form of them.
+// The results of a `lockstep run` (or of a merge of sharded runs), and report.json, the
+// machine-readable form of them.
 //
-// report.json carries a schema version, the run's seed, strategy and settings, and per
-// implementation and rule the schedules run, the verdict and the failures (each with rule,
-// seed, explanation, and how to reproduce it). Its "run_digest" folds every schedule's trace
-// hash in order: two runs with the same seed and build have identical digests. The file is
-// written atomically (a temporary file renamed into place), so a reader never sees half.
+// report.json carries a schema version, the run's seed, strategy, budget and shard, and per
+// implementation the rules it was checked against, the schedules run, the verdict and the kept
+// failures (each with rule, seed, explanation, and how to reproduce it). Nothing in it depends
+// on the wall clock, on the number of worker processes or on the order in which schedules
+// finished: the same command on the same build writes the same bytes. The one exception is an
+// interrupted or --time run, whose set of finished schedules depends on when it stopped; the
+// file says so ("interrupted", "budget"). Digests are order-independent sums (see
+// schedule_digest.h), so the merge of a run's shards has the unsharded run's digest. Files are
+// written atomically (a temporary file renamed into place): a reader never sees half of one.
 #pragma once
 
 #include <cstdint>
@@ -15,33 +20,55 @@
 
 namespace lockstep::reports {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 struct Failure {
   std::string suite;
-  std::string rule;             ///< rule id, or the scheduler outcome ("deadlock", ...)
+  std::string rule;  ///< the first broken rule id, or the scheduler outcome ("deadlock")
+  std::vector<std::string> rules;  ///< every distinct rule (or outcome) the schedule broke
   std::uint64_t schedule_seed = 0;
   std::uint64_t schedule_index = 0;
   std::string explanation;
   std::string fault_plan;
-  std::string reproduce;        ///< the command that re-runs this schedule
-  std::uint64_t trace_hash = 0; ///< the same when the schedule is re-run
-  std::uint64_t decisions = 0;  ///< size of the schedule's decision log
+  std::string reproduce;         ///< the command that re-runs this schedule
+  std::string replay_file;       ///< "failures/<stem>.replay" inside the report directory, or empty
+  std::uint64_t trace_hash = 0;  ///< the same when the schedule is re-run
+  std::uint64_t decisions = 0;   ///< size of the schedule's decision log
+
+  /// "<implementation>--<suite>--<index>": the name of its files under failures/.
+  std::string file_stem(const std::string& implementation) const;
+};
+
+/// A suite that applied to an implementation, and how many of its schedules ran.
+struct SuiteRun {
+  std::string name;
+  std::uint64_t schedules = 0;
 };
 
 struct ImplementationReport {
   std::string name;
-  std::string kind;             ///< "reference" or "mutant"
-  std::string expected_rule;    ///< for a mutant: the rule it is known to break
-  std::vector<std::string> suites;  ///< the suites that applied and ran
+  std::string kind;                        ///< "reference" or "mutant"
+  std::string expected_rule;               ///< for a mutant: the rule it is known to break
+  std::vector<SuiteRun> suites;            ///< the suites that applied, in registry order
+  std::vector<std::string> rules_checked;  ///< rule ids those suites check, in catalogue order
   std::uint64_t schedules = 0;
   std::uint64_t failed_schedules = 0;
-  std::map<std::string, std::uint64_t> violations_by_rule;  ///< ordered by rule id
-  std::vector<Failure> failures;  ///< the first few, in schedule order
+  /// Violations per rule id, plus one per schedule that ended abnormally (deadlock, budget,
+  /// exception) under the outcome's name. Ordered by key.
+  std::map<std::string, std::uint64_t> violations_by_rule;
+  /// Kept failures in schedule order (index, then suite): the first `failures_kept`, plus the
+  /// first schedule that broke each rule, so every broken rule has a reproduction.
+  std::vector<Failure> failures;
   std::optional<std::uint64_t> first_failure_index;
-  std::uint64_t digest = 0;
+  std::uint64_t digest = 0;  ///< sum of the schedules' digest terms (schedule_digest.h)
 
   bool passed() const { return failed_schedules == 0; }
+  /// "pass", "fail", or "not-applicable" when no suite applied.
+  std::string verdict() const;
+  /// The rows a report shows for it: rules_checked, then any other rule or outcome it broke.
+  std::vector<std::string> rules_reported() const;
+  /// Kept failures that broke `rule` (among others).
+  std::vector<const Failure*> failures_on(const std::string& rule) const;
   /// For a mutant: it failed on the rule it declares (a failure on another rule only is a
   /// miss).
   bool caught_as_declared() const {
@@ -52,7 +79,16 @@ struct ImplementationReport {
 struct RunReport {
   std::uint64_t seed = 0;
   std::string strategy;
-  std::uint64_t runs_per_implementation = 0;
+  /// Exactly one budget is set: --runs N, --time SEC, or --schedule I.
+  std::optional<std::uint64_t> runs;
+  std::optional<std::uint64_t> time_seconds;
+  std::optional<std::uint64_t> only_schedule;
+  /// The shards this report covers (1-based) out of shard_count; an unsharded run, and the
+  /// merge of every shard, is {1} of 1.
+  std::vector<std::uint64_t> shards{1};
+  std::uint64_t shard_count = 1;
+  bool interrupted = false;  ///< stopped by SIGINT/SIGTERM before its budget was spent
+  std::uint64_t failures_kept = 5;
   std::vector<ImplementationReport> implementations;
   std::uint64_t run_digest = 0;
 
@@ -60,6 +96,10 @@ struct RunReport {
 };
 
 std::string to_json(const RunReport& report);
+/// Parses report.json text strictly. On failure returns nullopt and sets `error` to one line.
+std::optional<RunReport> parse_report(const std::string& text, std::string& error);
+/// Reads DIR/report.json; a missing or corrupt file is a one-line error.
+std::optional<RunReport> read_report(const std::string& directory, std::string& error);
 /// Writes DIR/report.json atomically. On failure returns false and sets `error` to one line.
 bool write_report(const RunReport& report, const std::string& directory, std::string& error);
 

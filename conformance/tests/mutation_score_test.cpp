@@ -29,9 +29,10 @@ TEST(MutationScore, EveryMutantIsCaughtOnItsDeclaredRuleInQuickMode) {
     }
   }
   ASSERT_GE(options.implementations.size(), 20u) << "the corpus has at least 20 mutants";
-  std::string error;
-  const auto report = cli::run_schedules(options, nullptr, error);
-  ASSERT_TRUE(report) << error;
+  cli::ProgressDisplay quiet(false, std::nullopt, std::nullopt);
+  const cli::RunResult result = cli::run_schedules(options, quiet, [](const reports::ImplementationReport&) {});
+  ASSERT_TRUE(result.report) << result.error;
+  const auto& report = result.report;
   std::size_t caught = 0;
   for (const reports::ImplementationReport& mutant : report->implementations) {
     ASSERT_GT(mutant.schedules, 0u) << mutant.name << ": no suite applies";
@@ -58,9 +59,10 @@ TEST(MutationScore, ReferencesPassQuickModeAndATenTimesLongerRun) {
         options.implementations.push_back(&implementation);
       }
     }
-    std::string error;
-    const auto report = cli::run_schedules(options, nullptr, error);
-    ASSERT_TRUE(report) << error;
+    cli::ProgressDisplay quiet(false, std::nullopt, std::nullopt);
+    const cli::RunResult result = cli::run_schedules(options, quiet, [](const reports::ImplementationReport&) {});
+    ASSERT_TRUE(result.report) << result.error;
+    const auto& report = result.report;
     for (const reports::ImplementationReport& reference : report->implementations) {
       EXPECT_GT(reference.schedules, 0u) << reference.name;
       EXPECT_TRUE(reference.passed())

@@ -1,11 +1,19 @@
-// The schedule loop behind `lockstep run`.
+// The run: tasks, workers, folding, kept failures.
 #include "harness/cli/run_command.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <map>
 
 #include "conformance/registry/suites.h"
+#include "harness/cli/interrupt_signals.h"
+#include "harness/cli/real_host_clock.h"
+#include "harness/cli/schedule_workers.h"
+#include "harness/cli/suite_rules.h"
+#include "reports/atomic_file.h"
 #include "reports/replay_file.h"
+#include "reports/report_merge.h"
+#include "reports/schedule_digest.h"
 #include "reports/schedule_trace.h"
 #include "scheduler/hash.h"
 
@@ -15,32 +23,81 @@ namespace {
 
 constexpr std::uint64_t kStrategySalt = 0x7374726174656779ull;  // "strategy"
 
-std::string failure_rule(const harness::WorldResult& result) {
-  return result.violations.empty() ? std::string(outcome_name(result.run.outcome))
-                                   : result.violations.front().rule;
+// A failing schedule that may still be kept, keyed by (index, suite position).
+struct Candidate {
+  std::size_t registry_position = 0;
+  std::uint64_t trace_hash = 0;
+  std::vector<std::string> rules;
+};
+using CandidateKey = std::pair<std::uint64_t, std::size_t>;
+
+struct ImplementationFold {
+  reports::ImplementationReport report;
+  std::map<CandidateKey, Candidate> candidates;
+  std::uint64_t finished = 0;
+};
+
+// Keeps only candidates that could be kept in the end: the keeping rule picks from the first
+// `failures_kept` and the first of each rule, which later arrivals can only displace.
+void prune(std::map<CandidateKey, Candidate>& candidates, std::uint64_t failures_kept) {
+  std::vector<reports::FailureCandidate> ordered;
+  for (const auto& [key, candidate] : candidates) {
+    ordered.push_back(reports::FailureCandidate{key.first, key.second, candidate.rules});
+  }
+  const std::vector<std::size_t> kept = reports::choose_kept_failures(ordered, failures_kept);
+  std::map<CandidateKey, Candidate> pruned;
+  for (const std::size_t position : kept) {
+    const CandidateKey key{ordered[position].schedule_index, ordered[position].suite_position};
+    pruned.emplace(key, std::move(candidates.at(key)));
+  }
+  candidates = std::move(pruned);
 }
 
-// Writes the replay file and the Chrome trace of one failure; returns the replay's path.
-std::optional<std::string> write_failure_files(const RunOptions& options,
-                                               const conformance::Implementation& implementation,
-                                               const conformance::Suite& suite,
-                                               const reports::Failure& failure,
-                                               const harness::ScheduleOutcome& outcome,
-                                               std::string& error) {
+void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleRecord& record,
+          std::uint64_t failures_kept) {
+  reports::ImplementationReport& report = fold.report;
+  reports::SuiteRun& suite = report.suites[task.pairing.suite_position];
+  ++report.schedules;
+  ++suite.schedules;
+  ++fold.finished;
+  report.digest +=
+      reports::schedule_digest_term(suite.name, task.schedule_index, record.trace_hash);
+  for (const std::string& rule : record.violations) {
+    ++report.violations_by_rule[rule];
+  }
+  if (!record.abnormal_outcome.empty()) {
+    ++report.violations_by_rule[record.abnormal_outcome];
+  }
+  if (!record.failed()) {
+    return;
+  }
+  ++report.failed_schedules;
+  if (!report.first_failure_index || task.schedule_index < *report.first_failure_index) {
+    report.first_failure_index = task.schedule_index;
+  }
+  fold.candidates[{task.schedule_index, task.pairing.suite_position}] =
+      Candidate{task.pairing.registry_position, record.trace_hash, record.rules()};
+  prune(fold.candidates, failures_kept);
+}
+
+// Writes the replay file and the Chrome trace of one failure.
+bool write_failure_files(const RunOptions& options,
+                         const conformance::Implementation& implementation,
+                         reports::Failure& failure, const harness::ScheduleOutcome& outcome,
+                         std::string& error) {
   const std::filesystem::path directory =
       std::filesystem::path(options.report_directory) / "failures";
   std::error_code status;
   std::filesystem::create_directories(directory, status);
   if (status) {
     error = "cannot create '" + directory.string() + "': " + status.message();
-    return std::nullopt;
+    return false;
   }
-  const std::string stem =
-      implementation.name + "--" + suite.name + "--" + std::to_string(failure.schedule_index);
+  const std::string stem = failure.file_stem(implementation.name);
   reports::ReplayFile replay;
   replay.implementation = implementation.name;
   replay.build = reports::build_id();
-  replay.suite = suite.name;
+  replay.suite = failure.suite;
   replay.run_seed = options.seed;
   replay.schedule_index = failure.schedule_index;
   replay.schedule_seed = failure.schedule_seed;
@@ -51,21 +108,48 @@ std::optional<std::string> write_failure_files(const RunOptions& options,
   replay.explanation = failure.explanation;
   replay.decisions = outcome.decisions;
   const std::string replay_path = (directory / (stem + ".replay")).string();
-  if (!reports::write_replay_file(replay, replay_path, error)) {
-    return std::nullopt;
+  if (!reports::write_replay_file(replay, replay_path, error) ||
+      !reports::write_file_atomically((directory / (stem + ".trace.json")).string(),
+                                      reports::chrome_trace_json(outcome.trace), error)) {
+    return false;
   }
-  // The events were not kept during the run: replay the schedule once to get them.
+  failure.replay_file = "failures/" + stem + ".replay";
+  failure.reproduce = "lockstep replay " + replay_path;
+  return true;
+}
+
+// Re-runs a kept failure with its events kept. False with `error` if it cannot be written or
+// (with `nondeterministic` set) if it does not reproduce its trace hash.
+bool materialize(const RunOptions& options, const conformance::Implementation& implementation,
+                 const CandidateKey& key, const Candidate& candidate, reports::Failure& failure,
+                 bool& nondeterministic, std::string& error) {
+  const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
+  const std::uint64_t seed = schedule_seed(options.seed, key.first);
   harness::ScheduleOptions keep;
   keep.keep_trace_events = true;
-  const harness::ScheduleOutcome traced = suite.run(
-      implementation, failure.schedule_seed, make_replay_strategy(outcome.decisions), keep);
-  std::ofstream trace(directory / (stem + ".trace.json"), std::ios::binary | std::ios::trunc);
-  trace << reports::chrome_trace_json(traced.trace);
-  if (!trace) {
-    error = "cannot write the trace of " + stem;
-    return std::nullopt;
+  const harness::ScheduleOutcome outcome =
+      suite.run(implementation, seed,
+                make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), keep);
+  if (outcome.world.run.trace_hash != candidate.trace_hash) {
+    nondeterministic = true;
+    error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
+            suite.name + " gave another trace hash when re-run: this build is not deterministic";
+    return false;
   }
-  return replay_path;
+  failure.suite = suite.name;
+  failure.rules = candidate.rules;
+  failure.rule = candidate.rules.front();
+  failure.schedule_seed = seed;
+  failure.schedule_index = key.first;
+  failure.explanation = outcome.world.summary();
+  failure.fault_plan = outcome.world.fault_plan.to_text();
+  failure.trace_hash = outcome.world.run.trace_hash;
+  failure.decisions = outcome.decisions.size();
+  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
+                      " --seed " + std::to_string(options.seed) + " --strategy " +
+                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
+  return options.report_directory.empty() ||
+         write_failure_files(options, implementation, failure, outcome, error);
 }
 
 }  // namespace
@@ -78,87 +162,108 @@ std::uint64_t strategy_seed(std::uint64_t schedule_seed) {
   return hash_mix(schedule_seed, kStrategySalt);
 }
 
-std::optional<reports::RunReport> run_schedules(const RunOptions& options,
-                                                const ProgressCallback& progress,
-                                                std::string& error) {
+RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
+                        const ImplementationDone& implementation_done) {
+  RunResult result;
   reports::RunReport report;
   report.seed = options.seed;
   report.strategy = options.strategy.to_text();
-  report.runs_per_implementation = options.only_schedule ? 1 : options.runs;
-  report.run_digest = kHashSeed;
-  StackPool stack_pool(StackPool::default_usable_bytes());
-  harness::ScheduleOptions schedule_options;
-  schedule_options.stack_pool = &stack_pool;
+  report.runs = options.runs;
+  report.time_seconds = options.time_seconds;
+  report.only_schedule = options.only_schedule;
+  report.shards = {options.shard_index};
+  report.shard_count = options.shard_count;
+  report.failures_kept = options.failures_kept;
 
-  for (const conformance::Implementation* implementation : options.implementations) {
-    reports::ImplementationReport entry;
-    entry.name = implementation->name;
-    entry.kind = implementation->kind;
-    entry.expected_rule = implementation->breaks;
-    entry.digest = kHashSeed;
-    for (const conformance::Suite& suite : conformance::suites()) {
-      const bool selected =
-          options.suites.empty() ||
-          std::find(options.suites.begin(), options.suites.end(), suite.name) !=
-              options.suites.end();
-      if (!selected || !suite.applies(*implementation)) {
+  std::vector<ImplementationFold> folds(options.implementations.size());
+  std::vector<SuitePairing> pairings;
+  const std::vector<conformance::Suite>& registry = conformance::suites();
+  for (std::size_t position = 0; position < options.implementations.size(); ++position) {
+    const conformance::Implementation& implementation = *options.implementations[position];
+    reports::ImplementationReport& entry = folds[position].report;
+    entry.name = implementation.name;
+    entry.kind = implementation.kind;
+    entry.expected_rule = implementation.breaks;
+    std::vector<std::string> suite_names;
+    for (std::size_t registry_position = 0; registry_position < registry.size();
+         ++registry_position) {
+      const conformance::Suite& suite = registry[registry_position];
+      const bool selected = options.suites.empty() ||
+                            std::find(options.suites.begin(), options.suites.end(), suite.name) !=
+                                options.suites.end();
+      if (!selected || !suite.applies(implementation)) {
         continue;
       }
-      entry.suites.push_back(suite.name);
-      const std::uint64_t first = options.only_schedule.value_or(0);
-      const std::uint64_t end = options.only_schedule ? first + 1 : options.runs;
-      for (std::uint64_t index = first; index < end; ++index) {
-        const std::uint64_t seed = schedule_seed(options.seed, index);
-        const harness::ScheduleOutcome outcome =
-            suite.run(*implementation, seed,
-                      make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps),
-                      schedule_options);
-        ++entry.schedules;
-        entry.digest = hash_mix(entry.digest, outcome.world.run.trace_hash);
-        for (const harness::Violation& violation : outcome.world.violations) {
-          ++entry.violations_by_rule[violation.rule];
-        }
-        if (outcome.world.passed()) {
-          continue;
-        }
-        ++entry.failed_schedules;
-        if (!entry.first_failure_index) {
-          entry.first_failure_index = index;
-        }
-        if (entry.failures.size() >= options.failures_kept) {
-          continue;
-        }
-        reports::Failure failure;
-        failure.suite = suite.name;
-        failure.rule = failure_rule(outcome.world);
-        failure.schedule_seed = seed;
-        failure.schedule_index = index;
-        failure.explanation = outcome.world.summary();
-        failure.fault_plan = outcome.world.fault_plan.to_text();
-        failure.trace_hash = outcome.world.run.trace_hash;
-        failure.decisions = outcome.decisions.size();
-        failure.reproduce = "lockstep run --impl " + implementation->name + " --suite " +
-                            suite.name + " --seed " + std::to_string(options.seed) +
-                            " --strategy " + options.strategy.to_text() + " --schedule " +
-                            std::to_string(index);
-        if (!options.report_directory.empty()) {
-          const std::optional<std::string> replay_path = write_failure_files(
-              options, *implementation, suite, failure, outcome, error);
-          if (!replay_path) {
-            return std::nullopt;
-          }
-          failure.reproduce = "lockstep replay " + *replay_path;
-        }
-        entry.failures.push_back(std::move(failure));
-      }
+      pairings.push_back(SuitePairing{position, entry.suites.size(), registry_position});
+      entry.suites.push_back(reports::SuiteRun{suite.name, 0});
+      suite_names.push_back(suite.name);
     }
-    report.run_digest = hash_mix(report.run_digest, entry.digest);
-    if (progress) {
-      progress(entry);
-    }
-    report.implementations.push_back(std::move(entry));
+    entry.rules_checked = rules_checked_by(suite_names);
   }
-  return report;
+
+  const ScheduleTaskSpace space(pairings, options.time_seconds ? std::nullopt : options.runs,
+                                options.only_schedule, options.shard_index, options.shard_count);
+  std::size_t announced = 0;
+  const auto announce_finished = [&](bool all) {
+    while (announced < folds.size() &&
+           (all || folds[announced].finished == space.tasks_of(announced))) {
+      implementation_done(folds[announced].report);
+      ++announced;
+    }
+  };
+  announce_finished(false);  // implementations no suite applies to are done at once
+
+  harness::ScheduleOptions schedule_options;
+  std::optional<StackPool> stack_pool;  // made on first use, so that each worker has its own
+  const TaskRunner run_task = [&](std::uint64_t task_number) {
+    if (!stack_pool) {
+      stack_pool.emplace(StackPool::default_usable_bytes());
+      schedule_options.stack_pool = &*stack_pool;
+    }
+    const ScheduleTask task = space.at(task_number);
+    const conformance::Suite& suite = registry[task.pairing.registry_position];
+    const std::uint64_t seed = schedule_seed(options.seed, task.schedule_index);
+    const harness::ScheduleOutcome outcome = suite.run(
+        *options.implementations[task.pairing.implementation_position], seed,
+        make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), schedule_options);
+    return ScheduleRecord::from(task_number, outcome.world);
+  };
+  const RecordSink sink = [&](const ScheduleRecord& record) {
+    const ScheduleTask task = space.at(record.task);
+    fold(folds[task.pairing.implementation_position], task, record, options.failures_kept);
+    display.schedule_finished(record.failed());
+    announce_finished(false);
+  };
+  WorkerSettings settings;
+  settings.jobs = options.jobs;
+  if (options.time_seconds) {
+    settings.deadline_seconds = real_host_seconds() + static_cast<double>(*options.time_seconds);
+  }
+  const bool ran = run_tasks(
+      space, settings, run_task, sink, [&] { display.tick(); }, result.error);
+  result.interrupt_signal = interrupt_signal();
+  report.interrupted = result.interrupt_signal != 0;
+  display.finish();
+  if (!ran) {
+    return result;
+  }
+  announce_finished(true);
+
+  for (std::size_t position = 0; position < folds.size(); ++position) {
+    ImplementationFold& fold = folds[position];
+    for (const auto& [key, candidate] : fold.candidates) {
+      reports::Failure failure;
+      if (!materialize(options, *options.implementations[position], key, candidate, failure,
+                       result.nondeterministic, result.error)) {
+        return result;
+      }
+      fold.report.failures.push_back(std::move(failure));
+    }
+    report.implementations.push_back(std::move(fold.report));
+  }
+  report.run_digest = reports::compute_run_digest(report);
+  result.report = std::move(report);
+  return result;
 }
 
 }  // namespace lockstep::cli

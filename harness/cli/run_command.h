@@ -2,8 +2,12 @@
 //
 // Schedule i of a run with seed S has the seed hash_mix(S, i) for every implementation and
 // suite: any single schedule can be re-run on its own (--schedule i) and gives the same trace
-// hash as inside the full run. With a report directory, each kept failure is also written as
-// failures/<implementation>--<suite>--<i>.replay and .trace.json.
+// hash as inside the full run, in any shard and any worker process. Records of finished
+// schedules are folded with order-independent operations (counts, digest sums, minimums, a
+// bounded set of failure candidates), so the report is the same for every --jobs. The kept
+// failures are then re-run here, once each, to get their decision logs and traces (and to
+// check that they reproduce with the same trace hash). With a report directory, each kept
+// failure is written as failures/<implementation>--<suite>--<i>.replay and .trace.json.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "conformance/registry/implementations.h"
+#include "harness/cli/progress_display.h"
 #include "reports/run_report.h"
 #include "scheduler/strategy.h"
 
@@ -21,11 +26,16 @@ namespace lockstep::cli {
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
   std::vector<std::string> suites;  ///< empty: every suite that applies
-  std::uint64_t runs = 1000;
+  /// Exactly one budget is set by the caller.
+  std::optional<std::uint64_t> runs;
+  std::optional<std::uint64_t> time_seconds;
+  std::optional<std::uint64_t> only_schedule;  ///< re-run one schedule of the run
   std::uint64_t seed = 1;
   StrategySpec strategy;
-  std::optional<std::uint64_t> only_schedule;  ///< re-run one schedule of the run
-  std::size_t failures_kept = 5;
+  std::uint64_t shard_index = 1;  ///< 1-based, in [1, shard_count]
+  std::uint64_t shard_count = 1;
+  unsigned jobs = 1;
+  std::uint64_t failures_kept = 5;
   std::string report_directory;  ///< empty: no files
 };
 
@@ -34,12 +44,19 @@ std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index
 std::uint64_t strategy_seed(std::uint64_t schedule_seed);
 inline constexpr std::uint64_t kPctEstimatedSteps = 2000;
 
-/// Called after each implementation finishes, for progress output.
-using ProgressCallback = std::function<void(const reports::ImplementationReport&)>;
+/// Called once per implementation when all its schedules have finished (failures not yet
+/// attached), in implementation order.
+using ImplementationDone = std::function<void(const reports::ImplementationReport&)>;
 
-/// Runs the schedules. On a failure to write a report file, returns nullopt and sets `error`.
-std::optional<reports::RunReport> run_schedules(const RunOptions& options,
-                                                const ProgressCallback& progress,
-                                                std::string& error);
+struct RunResult {
+  std::optional<reports::RunReport> report;  ///< nullopt on error
+  std::string error;                         ///< one line
+  bool nondeterministic = false;             ///< a kept failure did not reproduce its hash
+  int interrupt_signal = 0;                  ///< SIGINT/SIGTERM that stopped the run, or 0
+};
+
+/// Runs the schedules (the caller installs the interrupt handlers).
+RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
+                        const ImplementationDone& implementation_done);
 
 }  // namespace lockstep::cli

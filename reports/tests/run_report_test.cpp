@@ -14,11 +14,12 @@ RunReport sample() {
   RunReport report;
   report.seed = 7;
   report.strategy = "random";
-  report.runs_per_implementation = 10;
+  report.runs = 10;
   report.run_digest = 0xABCDEF;
   ImplementationReport good;
   good.name = "archetype";
   good.kind = "reference";
+  good.suites = {SuiteRun{"echo", 10}};
   good.schedules = 10;
   good.digest = 1;
   ImplementationReport bad;
@@ -33,6 +34,7 @@ RunReport sample() {
   Failure failure;
   failure.suite = "echo";
   failure.rule = "AM5";
+  failure.rules = {"AM5"};
   failure.schedule_seed = 99;
   failure.schedule_index = 4;
   failure.explanation = "trap callback invoked";

@@ -1,54 +1,26 @@
 // The lockstep command as users and CI call it: exit codes, one-line errors, reports,
 // reproducible digests, and re-running one failing schedule on its own.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "harness/cli/tests/lockstep_process.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Outcome run_lockstep(const std::string& arguments) {
-  const std::string command = std::string(LOCKSTEP_BINARY) + " " + arguments + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");  // NOLINT(cert-env33-c): the binary under test
-  if (pipe == nullptr) {
-    return outcome;
-  }
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-    outcome.output += buffer.data();
-  }
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
-
-std::filesystem::path fresh_directory(const std::string& name) {
-  const std::filesystem::path directory = std::filesystem::temp_directory_path() / name;
-  std::filesystem::remove_all(directory);
-  return directory;
-}
-
-nlohmann::json read_report(const std::filesystem::path& directory) {
-  std::ifstream stream(directory / "report.json");
-  return nlohmann::json::parse(stream);
-}
+using lockstep::cli_testing::fresh_directory;
+using lockstep::cli_testing::Outcome;
+using lockstep::cli_testing::read_report;
+using lockstep::cli_testing::run_lockstep;
 
 TEST(Cli, BadUsageIsExitTwoWithOneLine) {
-  for (const char* arguments : {"", "frobnicate", "run --bogus", "run --runs 0", "run --strategy dfs",
-                                "run --impl no-such-implementation", "run --runs x",
-                                "run --suite no-such-suite", "replay", "shrink"}) {
+  for (const char* arguments : {"", "frobnicate", "run --bogus", "run --runs 0",
+                                "run --strategy dfs", "run --impl no-such-implementation",
+                                "run --runs x", "run --suite no-such-suite", "replay", "shrink"}) {
     const Outcome outcome = run_lockstep(arguments);
     EXPECT_EQ(outcome.exit_code, 2) << arguments << "\n" << outcome.output;
     EXPECT_NE(outcome.output.find("lockstep: "), std::string::npos) << arguments;
@@ -59,8 +31,9 @@ TEST(Cli, BadUsageIsExitTwoWithOneLine) {
 TEST(Cli, ListNamesEveryBundledImplementation) {
   const Outcome outcome = run_lockstep("list");
   EXPECT_EQ(outcome.exit_code, 0);
-  for (const char* name : {"archetype ", "archetype-context-by-pointer", "archetype-read-after-completion",
-                           "archetype-error-after-callback", "AM10", "SV7", "TK5"}) {
+  for (const char* name :
+       {"archetype ", "archetype-context-by-pointer", "archetype-read-after-completion",
+        "archetype-error-after-callback", "AM10", "SV7", "TK5"}) {
     EXPECT_NE(outcome.output.find(name), std::string::npos) << name;
   }
 }
@@ -90,7 +63,8 @@ TEST(Cli, CorrectImplementationExitsZeroAndWritesAReport) {
 
 TEST(Cli, AViolationExitsOneAndItsScheduleReproducesAlone) {
   const auto directory = fresh_directory("lockstep-cli-fail");
-  const Outcome outcome = run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3");
+  const Outcome outcome =
+      run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3");
   ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
   const std::size_t at = outcome.output.find("reproduce: lockstep run ");
   ASSERT_NE(at, std::string::npos) << outcome.output;
@@ -203,7 +177,8 @@ TEST(Cli, SameSeedGivesTheSameRunDigest) {
 }
 
 TEST(Cli, UnwritableReportDirectoryIsExitTwo) {
-  const Outcome outcome = run_lockstep("run --impl archetype --runs 1 --report /proc/no-such-dir/x");
+  const Outcome outcome =
+      run_lockstep("run --impl archetype --runs 1 --report /proc/no-such-dir/x");
   EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
 }
 

@@ -1,0 +1,34 @@
+// Running the `lockstep` binary under test as users and CI do, for the command-line tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace lockstep::cli_testing {
+
+struct Outcome {
+  int exit_code = -1;  ///< -1 if it did not exit normally
+  std::string output;  ///< stdout and stderr
+};
+
+/// Runs `lockstep ARGUMENTS` through the shell and waits.
+Outcome run_lockstep(const std::string& arguments);
+
+/// A started `lockstep` whose output goes to `output_path`; wait() collects it.
+struct Started {
+  pid_t process = -1;
+  std::filesystem::path output_path;
+  Outcome wait() const;
+};
+Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path);
+
+/// A path for a new directory under the temporary directory, unique to this test process
+/// (removed first if it exists).
+std::filesystem::path fresh_directory(const std::string& name);
+nlohmann::json read_report(const std::filesystem::path& directory);
+std::string read_text(const std::filesystem::path& path);
+
+}  // namespace lockstep::cli_testing

@@ -1,0 +1,19 @@
+// Escaping text for XML (junit.xml) and HTML (index.html).
+//
+// Explanations and labels come from implementations under test and may hold anything. The
+// result is always well-formed: the five markup characters become entities, and control
+// characters that XML 1.0 forbids even as references become U+FFFD. Newlines and tabs survive
+// in text; in attribute values they are written as references so that parsers keep them.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace lockstep::reports {
+
+/// For element content.
+std::string escape_markup_text(std::string_view text);
+/// For a value inside double quotes.
+std::string escape_markup_attribute(std::string_view text);
+
+}  // namespace lockstep::reports

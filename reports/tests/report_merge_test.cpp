@@ -1,0 +1,148 @@
+// Keeping failures and merging shards: the merge of a split equals the whole; mismatched
+// shards are refused; report.json survives a round trip and corrupt text is a one-line error.
+#include <gtest/gtest.h>
+
+#include "reports/report_merge.h"
+#include "reports/schedule_digest.h"
+
+namespace lockstep::reports {
+namespace {
+
+Failure failure_at(std::uint64_t index, std::vector<std::string> rules) {
+  Failure failure;
+  failure.suite = "echo";
+  failure.rule = rules.front();
+  failure.rules = std::move(rules);
+  failure.schedule_index = index;
+  failure.explanation = "broke at " + std::to_string(index);
+  return failure;
+}
+
+// A whole run of `indices` schedules where those in `failing` fail, restricted to the shard.
+RunReport shard_of(std::uint64_t shard, std::uint64_t shard_count,
+                   const std::map<std::uint64_t, std::vector<std::string>>& failing) {
+  RunReport report;
+  report.seed = 3;
+  report.strategy = "random";
+  report.runs = 40;
+  report.shards = {shard};
+  report.shard_count = shard_count;
+  report.failures_kept = 2;
+  ImplementationReport implementation;
+  implementation.name = "mutant";
+  implementation.kind = "mutant";
+  implementation.suites = {SuiteRun{"echo", 0}};
+  implementation.rules_checked = {"AM1", "AM5"};
+  std::vector<FailureCandidate> candidates;
+  std::vector<Failure> failures;
+  for (std::uint64_t index = shard - 1; index < 40; index += shard_count) {
+    ++implementation.schedules;
+    ++implementation.suites[0].schedules;
+    implementation.digest += schedule_digest_term("echo", index, index * 7919);
+    const auto found = failing.find(index);
+    if (found == failing.end()) {
+      continue;
+    }
+    ++implementation.failed_schedules;
+    for (const std::string& rule : found->second) {
+      ++implementation.violations_by_rule[rule];
+    }
+    if (!implementation.first_failure_index) {
+      implementation.first_failure_index = index;
+    }
+    candidates.push_back(FailureCandidate{index, 0, found->second});
+    failures.push_back(failure_at(index, found->second));
+  }
+  for (const std::size_t position : choose_kept_failures(candidates, report.failures_kept)) {
+    implementation.failures.push_back(failures[position]);
+  }
+  report.implementations = {implementation};
+  report.run_digest = compute_run_digest(report);
+  return report;
+}
+
+const std::map<std::uint64_t, std::vector<std::string>> kFailing = {
+    {4, {"AM5"}}, {5, {"AM5"}}, {9, {"AM5"}}, {17, {"AM1", "AM5"}}, {30, {"deadlock"}}};
+
+TEST(ReportMerge, KeepsTheFirstFailuresAndTheFirstOfEachRule) {
+  const std::vector<FailureCandidate> candidates = {
+      {1, 0, {"AM5"}}, {2, 0, {"AM5"}}, {3, 0, {"AM5"}}, {4, 0, {"AM1"}}, {5, 0, {"AM1"}}};
+  EXPECT_EQ(choose_kept_failures(candidates, 2), (std::vector<std::size_t>{0, 1, 3}));
+  EXPECT_EQ(choose_kept_failures(candidates, 0), (std::vector<std::size_t>{0, 3}));
+}
+
+TEST(ReportMerge, MergingEveryShardGivesTheUnshardedReport) {
+  const RunReport whole = shard_of(1, 1, kFailing);
+  std::vector<ShardReport> shards;
+  for (std::uint64_t shard = 3; shard >= 1; --shard) {  // any order
+    shards.push_back(ShardReport{"shard" + std::to_string(shard), shard_of(shard, 3, kFailing)});
+  }
+  std::string error;
+  const std::optional<RunReport> merged = merge_reports(shards, error);
+  ASSERT_TRUE(merged) << error;
+  EXPECT_EQ(to_json(*merged), to_json(whole));
+  EXPECT_EQ(merged->run_digest, whole.run_digest);
+  ASSERT_EQ(merged->implementations[0].failures.size(), 4u);  // 4, 5, then first AM1, deadlock
+  EXPECT_EQ(merged->implementations[0].failures[2].schedule_index, 17u);
+}
+
+TEST(ReportMerge, APartialMergeSaysWhichShardsItCovers) {
+  std::string error;
+  const std::optional<RunReport> merged =
+      merge_reports({{"a", shard_of(1, 3, kFailing)}, {"c", shard_of(3, 3, kFailing)}}, error);
+  ASSERT_TRUE(merged) << error;
+  EXPECT_EQ(merged->shards, (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(merged->shard_count, 3u);
+  EXPECT_NE(merged->run_digest, shard_of(1, 1, kFailing).run_digest);
+}
+
+TEST(ReportMerge, MismatchedOrRepeatedShardsAreRefusedInOneLine) {
+  std::string error;
+  RunReport other_seed = shard_of(2, 3, kFailing);
+  other_seed.seed = 4;
+  EXPECT_FALSE(merge_reports({{"a", shard_of(1, 3, kFailing)}, {"b", other_seed}}, error));
+  EXPECT_EQ(error, "shards differ in seed: a has 3, b has 4");
+  RunReport other_strategy = shard_of(2, 3, kFailing);
+  other_strategy.strategy = "pct:3";
+  EXPECT_FALSE(merge_reports({{"a", shard_of(1, 3, kFailing)}, {"b", other_strategy}}, error));
+  EXPECT_NE(error.find("strategy"), std::string::npos);
+  EXPECT_FALSE(
+      merge_reports({{"a", shard_of(1, 3, kFailing)}, {"b", shard_of(1, 3, kFailing)}}, error));
+  EXPECT_NE(error.find("appears twice"), std::string::npos);
+  EXPECT_FALSE(
+      merge_reports({{"a", shard_of(1, 3, kFailing)}, {"b", shard_of(1, 2, kFailing)}}, error));
+  EXPECT_NE(error.find("shard count"), std::string::npos);
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(RunReportJson, RoundTripsThroughParse) {
+  RunReport report = shard_of(2, 3, kFailing);
+  report.interrupted = true;
+  std::string error;
+  const std::optional<RunReport> parsed = parse_report(to_json(report), error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(to_json(*parsed), to_json(report));
+}
+
+TEST(RunReportJson, CorruptTextIsAOneLineError) {
+  const std::string good = to_json(shard_of(1, 1, kFailing));
+  std::string error;
+  for (const std::string& bad :
+       {std::string(), good.substr(0, good.size() / 2), std::string("[1,2]"),
+        std::string("{\"tool\":\"lockstep\",\"schema\":99}"),
+        std::string("{\"tool\":\"other\"}")}) {
+    error.clear();
+    EXPECT_FALSE(parse_report(bad, error)) << bad;
+    EXPECT_FALSE(error.empty());
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  }
+  EXPECT_FALSE(parse_report("{\"tool\":\"lockstep\",\"schema\":99}", error));
+  EXPECT_NE(error.find("newer"), std::string::npos) << error;
+  std::string wrong_digest = good;
+  wrong_digest.replace(wrong_digest.find("\"run_digest\": \"") + 15, 1, "z");
+  EXPECT_FALSE(parse_report(wrong_digest, error));
+  EXPECT_NE(error.find("run_digest"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace lockstep::reports

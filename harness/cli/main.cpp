@@ -208,6 +208,9 @@ int run_command(lockstep::cli::RunOptions& options, const RunSettings& settings,
       return kExitUsage;
     }
     options.implementations.push_back(implementation);
+    if (implementation->kind == "plugin") {
+      options.isolate = true;  // a third party's code runs where it cannot take the run down
+    }
   }
   if (!options.report_directory.empty() &&
       !lockstep::cli::prepare_report_directory(options.report_directory, error)) {
@@ -324,6 +327,8 @@ int main(int argc, char** argv) {
   time_option->excludes(runs_option);
   run->add_option("--shard", run_settings.shard_text,
                   "I/N: run only schedule indices i with i % N == I - 1 (1 <= I <= N)");
+  run->add_flag("--isolate", run_options.isolate,
+                "run each schedule in a child process (always on for plugins)");
   run->add_option("--jobs", run_options.jobs, "worker processes (the report is the same for any)")
       ->check(CLI::Range(1u, 256u));
   run->add_option("--report", run_options.report_directory,

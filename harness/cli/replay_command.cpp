@@ -7,6 +7,8 @@
 
 #include "conformance/registry/suites.h"
 #include "harness/cli/implementation_resolver.h"
+#include "harness/cli/isolated_schedule.h"
+#include "harness/cli/run_command.h"
 #include "reports/replay_file.h"
 #include "reports/schedule_trace.h"
 #include "scheduler/shrinker.h"
@@ -61,6 +63,40 @@ std::string hex64(std::uint64_t value) {
 
 }  // namespace
 
+// A schedule that crashed, hung or ran out of memory is re-run under the same isolation, with
+// the strategy it ran under (its decision log died with the child).
+int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
+  const reports::ReplayFile& file = loaded.file;
+  std::string error;
+  const std::optional<StrategySpec> spec = parse_strategy_spec(file.strategy, error);
+  if (!spec) {
+    std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
+    return kExitUsage;
+  }
+  const IsolatedSchedule again = run_schedule_isolated(file.schedule_index, [&] {
+    std::unique_ptr<Strategy> strategy =
+        file.decisions.empty()
+            ? make_strategy(*spec, strategy_seed(file.schedule_seed), kPctEstimatedSteps)
+            : make_replay_strategy(file.decisions);
+    const harness::ScheduleOutcome outcome = loaded.suite->run(
+        *loaded.implementation, file.schedule_seed, std::move(strategy), {});
+    return ScheduleRecord::from(file.schedule_index, outcome.world);
+  });
+  std::printf("replaying %s in a child process: %s on suite %s, seed %llu (%s)\n",
+              options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
+              static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());
+  const std::string ended = again.record.abnormal_outcome.empty()
+                                ? std::string("a normal end")
+                                : again.record.abnormal_outcome;
+  if (again.record.abnormal_outcome != file.rule) {
+    std::printf("NONDETERMINISM: the schedule ended with %s, the file recorded %s\n",
+                ended.c_str(), file.rule.c_str());
+    return kExitNondeterminism;
+  }
+  std::printf("%s\nreproduced %s under isolation\n", again.explanation.c_str(), file.rule.c_str());
+  return kExitViolation;
+}
+
 int replay_command(const ReplayOptions& options) {
   ImplementationResolver resolver;
   const std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
@@ -68,6 +104,9 @@ int replay_command(const ReplayOptions& options) {
     return kExitUsage;
   }
   const reports::ReplayFile& file = loaded->file;
+  if (is_isolation_rule(file.rule)) {
+    return replay_isolated(*loaded, options);
+  }
   harness::ScheduleOptions keep;
   keep.keep_trace_events = true;
   const harness::ScheduleOutcome outcome =
@@ -115,6 +154,11 @@ int shrink_command(const ShrinkOptions& options) {
     return kExitUsage;
   }
   const reports::ReplayFile& file = loaded->file;
+  if (is_isolation_rule(file.rule)) {
+    std::fprintf(stderr, "lockstep: %s records a %s, which has no decision log to shrink; "
+                 "replay it to reproduce it\n", options.replay_path.c_str(), file.rule.c_str());
+    return kExitUsage;
+  }
   const ShrinkProbe probe = [&](const DecisionLog& log) {
     const harness::ScheduleOutcome outcome = loaded->suite->run(
         *loaded->implementation, file.schedule_seed, make_guided_strategy(log), {});

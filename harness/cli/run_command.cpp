@@ -9,6 +9,7 @@
 #include "harness/cli/interrupt_signals.h"
 #include "harness/cli/real_host_clock.h"
 #include "harness/cli/schedule_workers.h"
+#include "harness/cli/isolated_schedule.h"
 #include "harness/cli/suite_rules.h"
 #include "reports/atomic_file.h"
 #include "reports/replay_file.h"
@@ -120,9 +121,48 @@ bool write_failure_files(const RunOptions& options,
 
 // Re-runs a kept failure with its events kept. False with `error` if it cannot be written or
 // (with `nondeterministic` set) if it does not reproduce its trace hash.
+// A schedule that did not come back from its child: re-run it isolated (it must fail the same
+// way) and keep it with an empty decision log; its replay re-runs the original strategy.
+bool materialize_isolated(const RunOptions& options,
+                          const conformance::Implementation& implementation,
+                          const CandidateKey& key, const Candidate& candidate,
+                          reports::Failure& failure, bool& nondeterministic, std::string& error) {
+  const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
+  const std::uint64_t seed = schedule_seed(options.seed, key.first);
+  const IsolatedSchedule again = run_schedule_isolated(key.first, [&] {
+    const harness::ScheduleOutcome outcome = suite.run(
+        implementation, seed,
+        make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), {});
+    return ScheduleRecord::from(key.first, outcome.world);
+  });
+  if (again.record.abnormal_outcome != candidate.rules.front()) {
+    nondeterministic = true;
+    error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
+            suite.name + " ended with '" + candidate.rules.front() + "' but '" +
+            again.record.abnormal_outcome + "' when re-run isolated";
+    return false;
+  }
+  failure.suite = suite.name;
+  failure.rules = candidate.rules;
+  failure.rule = candidate.rules.front();
+  failure.schedule_seed = seed;
+  failure.schedule_index = key.first;
+  failure.explanation = again.explanation;
+  failure.fault_plan = harness::FaultPlan::draw(seed).to_text();
+  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
+                      " --seed " + std::to_string(options.seed) + " --strategy " +
+                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
+  return options.report_directory.empty() ||
+         write_failure_files(options, implementation, failure, harness::ScheduleOutcome{}, error);
+}
+
 bool materialize(const RunOptions& options, const conformance::Implementation& implementation,
                  const CandidateKey& key, const Candidate& candidate, reports::Failure& failure,
                  bool& nondeterministic, std::string& error) {
+  if (is_isolation_rule(candidate.rules.front())) {
+    return materialize_isolated(options, implementation, key, candidate, failure,
+                                nondeterministic, error);
+  }
   const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
   const std::uint64_t seed = schedule_seed(options.seed, key.first);
   harness::ScheduleOptions keep;
@@ -223,10 +263,14 @@ RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
     const ScheduleTask task = space.at(task_number);
     const conformance::Suite& suite = registry[task.pairing.registry_position];
     const std::uint64_t seed = schedule_seed(options.seed, task.schedule_index);
-    const harness::ScheduleOutcome outcome = suite.run(
-        *options.implementations[task.pairing.implementation_position], seed,
-        make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), schedule_options);
-    return ScheduleRecord::from(task_number, outcome.world);
+    const auto run_here = [&] {
+      const harness::ScheduleOutcome outcome = suite.run(
+          *options.implementations[task.pairing.implementation_position], seed,
+          make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps),
+          schedule_options);
+      return ScheduleRecord::from(task_number, outcome.world);
+    };
+    return options.isolate ? run_schedule_isolated(task_number, run_here).record : run_here();
   };
   const RecordSink sink = [&](const ScheduleRecord& record) {
     const ScheduleTask task = space.at(record.task);

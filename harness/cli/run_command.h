@@ -37,6 +37,9 @@ struct RunOptions {
   unsigned jobs = 1;
   std::uint64_t failures_kept = 5;
   std::string report_directory;  ///< empty: no files
+  /// Each schedule in a child process (crash, hang, runaway memory: that schedule's failure).
+  /// The command line sets it for plugins and with --isolate.
+  bool isolate = false;
 };
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);

@@ -35,8 +35,10 @@ std::optional<std::string> write_failure_files(const RunOptions& options,
     error = "cannot create '" + directory.string() + "': " + status.message();
     return std::nullopt;
   }
-  const std::string stem =
-      implementation.name + "--" + suite.name + "--" + std::to_string(failure.schedule_index);
+  // A plugin is named by its absolute path: only its file name goes into the stem, or the
+  // files would be written next to the library instead of under the report directory.
+  const std::string stem = std::filesystem::path(implementation.name).filename().string() + "--" +
+                           suite.name + "--" + std::to_string(failure.schedule_index);
   reports::ReplayFile replay;
   replay.implementation = implementation.name;
   replay.build = reports::build_id();

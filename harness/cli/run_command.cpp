@@ -94,7 +94,10 @@ bool write_failure_files(const RunOptions& options,
     error = "cannot create '" + directory.string() + "': " + status.message();
     return false;
   }
-  const std::string stem = failure.file_stem(implementation.name);
+  // A plugin is named by its absolute path: only its file name goes into the stem, or the
+  // files would be written next to the library instead of under the report directory.
+  const std::string stem =
+      failure.file_stem(std::filesystem::path(implementation.name).filename().string());
   reports::ReplayFile replay;
   replay.implementation = implementation.name;
   replay.build = reports::build_id();

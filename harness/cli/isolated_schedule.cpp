@@ -3,9 +3,9 @@
 
 namespace lockstep::cli {
 
-harness::IsolationLimits schedule_isolation_limits() {
+harness::IsolationLimits schedule_isolation_limits(std::uint64_t wall_clock_ms) {
   harness::IsolationLimits limits;
-  limits.wall_clock_ms = 10'000;
+  limits.wall_clock_ms = wall_clock_ms == 0 ? 10'000 : wall_clock_ms;
   limits.memory_bytes = std::uint64_t{2} << 30;
   return limits;
 }
@@ -16,9 +16,10 @@ bool is_isolation_rule(const std::string& rule) {
 }
 
 IsolatedSchedule run_schedule_isolated(std::uint64_t task,
-                                       const std::function<ScheduleRecord()>& work) {
+                                       const std::function<ScheduleRecord()>& work,
+                                       const harness::IsolationLimits& limits) {
   const harness::IsolatedOutcome outcome =
-      harness::run_isolated([&work] { return work().to_line(); }, schedule_isolation_limits());
+      harness::run_isolated([&work] { return work().to_line(); }, limits);
   IsolatedSchedule schedule;
   if (outcome.kind == harness::IsolatedOutcomeKind::completed) {
     if (std::optional<ScheduleRecord> record = ScheduleRecord::parse(outcome.result)) {

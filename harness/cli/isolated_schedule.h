@@ -17,8 +17,8 @@
 
 namespace lockstep::cli {
 
-/// The limits every isolated schedule runs under.
-harness::IsolationLimits schedule_isolation_limits();
+/// The limits an isolated schedule runs under: `wall_clock_ms` (0: the default, 10 s).
+harness::IsolationLimits schedule_isolation_limits(std::uint64_t wall_clock_ms = 0);
 
 /// True for the ids above.
 bool is_isolation_rule(const std::string& rule);
@@ -30,6 +30,7 @@ struct IsolatedSchedule {
 
 /// Runs `work` in a child. `task` numbers the record made when the child does not come back.
 IsolatedSchedule run_schedule_isolated(std::uint64_t task,
-                                       const std::function<ScheduleRecord()>& work);
+                                       const std::function<ScheduleRecord()>& work,
+                                       const harness::IsolationLimits& limits);
 
 }  // namespace lockstep::cli

@@ -329,6 +329,9 @@ int main(int argc, char** argv) {
                   "I/N: run only schedule indices i with i % N == I - 1 (1 <= I <= N)");
   run->add_flag("--isolate", run_options.isolate,
                 "run each schedule in a child process (always on for plugins)");
+  run->add_option("--timeout-ms", run_options.schedule_timeout_ms,
+                  "wall-clock limit of an isolated schedule (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
   run->add_option("--jobs", run_options.jobs, "worker processes (the report is the same for any)")
       ->check(CLI::Range(1u, 256u));
   run->add_option("--report", run_options.report_directory,
@@ -339,6 +342,9 @@ int main(int argc, char** argv) {
   replay->add_option("FILE", replay_options.replay_path, "a .replay file")->required();
   replay->add_option("--trace", replay_options.chrome_trace_path, "write a Chrome trace here");
   replay->add_flag("--verbose", replay_options.verbose, "show every scheduler step");
+  replay->add_option("--timeout-ms", replay_options.schedule_timeout_ms,
+                     "wall-clock limit when the schedule is replayed in a child process")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
 
   lockstep::cli::ShrinkOptions shrink_options;
   CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");

@@ -81,7 +81,7 @@ int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
     const harness::ScheduleOutcome outcome = loaded.suite->run(
         *loaded.implementation, file.schedule_seed, std::move(strategy), {});
     return ScheduleRecord::from(file.schedule_index, outcome.world);
-  });
+  }, schedule_isolation_limits(options.schedule_timeout_ms));
   std::printf("replaying %s in a child process: %s on suite %s, seed %llu (%s)\n",
               options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
               static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());

@@ -20,6 +20,7 @@ struct ReplayOptions {
   std::string replay_path;
   std::string chrome_trace_path;  ///< empty: none
   bool verbose = false;
+  std::uint64_t schedule_timeout_ms = 0;  ///< for schedules replayed in a child; 0: 10 s
 };
 
 int replay_command(const ReplayOptions& options);

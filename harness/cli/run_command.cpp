@@ -137,7 +137,7 @@ bool materialize_isolated(const RunOptions& options,
         implementation, seed,
         make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), {});
     return ScheduleRecord::from(key.first, outcome.world);
-  });
+  }, schedule_isolation_limits(options.schedule_timeout_ms));
   if (again.record.abnormal_outcome != candidate.rules.front()) {
     nondeterministic = true;
     error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
@@ -273,7 +273,11 @@ RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
           schedule_options);
       return ScheduleRecord::from(task_number, outcome.world);
     };
-    return options.isolate ? run_schedule_isolated(task_number, run_here).record : run_here();
+    return options.isolate
+               ? run_schedule_isolated(task_number, run_here,
+                                       schedule_isolation_limits(options.schedule_timeout_ms))
+                     .record
+               : run_here();
   };
   const RecordSink sink = [&](const ScheduleRecord& record) {
     const ScheduleTask task = space.at(record.task);

@@ -40,6 +40,7 @@ struct RunOptions {
   /// Each schedule in a child process (crash, hang, runaway memory: that schedule's failure).
   /// The command line sets it for plugins and with --isolate.
   bool isolate = false;
+  std::uint64_t schedule_timeout_ms = 0;  ///< wall clock per isolated schedule; 0: 10 s
 };
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);

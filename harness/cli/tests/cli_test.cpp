@@ -183,3 +183,33 @@ TEST(Cli, UnwritableReportDirectoryIsExitTwo) {
 }
 
 }  // namespace
+
+// A plugin that crashes or hangs: each schedule runs in a child process, so the run goes on,
+// reports the failure with a replay file, and the replay reproduces it under isolation.
+namespace {
+
+TEST(CliIsolation, CrashingAndHangingPluginsBecomeReproducibleFailures) {
+  for (const auto& [plugin, rule] :
+       {std::pair<std::string, std::string>{TEST_PLUGIN_CRASHES, "crash-SIGSEGV"},
+        std::pair<std::string, std::string>{TEST_PLUGIN_HANGS, "hang"}}) {
+    const auto directory = fresh_directory("lockstep-cli-isolation-" + rule);
+    const Outcome outcome = run_lockstep("run --impl " + plugin +
+                                         " --suite channel --runs 3 --timeout-ms 300 --report " +
+                                         directory.string());
+    ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
+    const nlohmann::json report = read_report(directory);
+    const auto& entry = report["implementations"][0];
+    EXPECT_EQ(entry["schedules"], 3) << "the run went on after each failure";
+    EXPECT_EQ(entry["failed_schedules"], 3);
+    const auto& failure = entry["failures"][0];
+    EXPECT_EQ(failure["rule"], rule) << outcome.output;
+    const std::string replay = failure["replay"];
+    ASSERT_EQ(replay.rfind("lockstep replay ", 0), 0u) << replay;
+    const Outcome replayed = run_lockstep(replay.substr(9) + " --timeout-ms 300");
+    EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+    EXPECT_NE(replayed.output.find("reproduced " + rule + " under isolation"), std::string::npos)
+        << replayed.output;
+  }
+}
+
+}  // namespace

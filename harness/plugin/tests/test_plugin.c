@@ -4,6 +4,8 @@
  * calls them, it only checks that they are there. */
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "lockstep/implementation.h"
 
 #ifdef TEST_PLUGIN_NEWER_ABI
@@ -31,6 +33,14 @@
 static HRESULT create_channel(const lockstep_implementation* self, const lockstep_host* host,
                               lockstep_channel** channel, WS_ERROR* error) {
   (void)self, (void)host, (void)channel, (void)error;
+#if defined(TEST_PLUGIN_CRASHES)
+  /* A plugin that crashes: the isolated run must report it and go on. */
+  *(volatile int*)(uintptr_t)host->io_limit(host->self) = 1;
+#elif defined(TEST_PLUGIN_HANGS)
+  /* A plugin that never returns: the watchdog must report it and go on. */
+  for (volatile int spinning = 1; spinning;) {
+  }
+#endif
   return NOT_IMPLEMENTED;
 }
 

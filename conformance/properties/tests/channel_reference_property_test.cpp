@@ -1,0 +1,56 @@
+// The channel lifecycle property over every bundled implementation whose channel is meant to
+// be correct (the reference): written once, parameterised by implementation name.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "conformance/properties/channel_property.h"
+
+namespace lockstep::conformance::properties {
+namespace {
+
+std::vector<std::string> correct_channel_implementations() {
+  std::vector<std::string> names;
+  for (const Implementation& implementation : bundled_implementations()) {
+    if (implementation.kind == "reference" && implementation.table != nullptr &&
+        implementation.table->channel != nullptr) {
+      names.push_back(implementation.name);
+    }
+  }
+  return names;
+}
+
+class ChannelLifecycleProperty : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ChannelLifecycleProperty, HoldsOverCommandSequences) {
+  const Implementation* implementation = find_bundled_implementation(GetParam());
+  ASSERT_NE(implementation, nullptr);
+  ChannelCaseRecorder recorder;
+  const bool held = rc::check("channel lifecycle over " + implementation->name, [&] {
+    check_channel_case(*implementation, ChannelClaim::rules_only, recorder);
+  });
+  std::cout << "cases run: " << recorder.cases.runs() << "\n";
+  if (!held && recorder.cases.last_failure().has_value()) {
+    const PropertyCase& failure = *recorder.cases.last_failure();
+    const std::string path = write_failure_file(failure, "channel-lifecycle-" + implementation->name);
+    ADD_FAILURE_AT(__FILE__, __LINE__)
+        << failure_message(failure) << "minimal case decision log: "
+        << failure.outcome.decisions.size() << " decisions"
+        << (path.empty() ? "" : ", written to " + path);
+  }
+  EXPECT_TRUE(held);
+}
+
+INSTANTIATE_TEST_SUITE_P(Bundled, ChannelLifecycleProperty,
+                         ::testing::ValuesIn(correct_channel_implementations()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& character : name) {
+                             if (character == '-') {
+                               character = '_';
+                             }
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace lockstep::conformance::properties

@@ -40,7 +40,10 @@ TEST_P(ChannelLifecyclePropertyOnMutant, FailsOnTheDeclaredRule) {
   ChannelCaseRecorder recorder;
   rc::detail::TestParams params;
   params.seed = 20240611;
-  params.maxSuccess = 1000;
+  // Rarely reached triggers (a receive served from a buffered echo, an abort with sends queued
+  // behind the I/O limit) need a few hundred cases; listed mutants get a short run only.
+  const bool listed = kNotReachedWithinBudget.count(mutant->name) != 0;
+  params.maxSuccess = listed ? 150 : 1000;
   params.maxSize = 60;
   const rc::detail::TestResult result = rc::detail::checkTestable(
       [&] { check_channel_case(*mutant, ChannelClaim::rules_only, recorder); },
@@ -57,9 +60,9 @@ TEST_P(ChannelLifecyclePropertyOnMutant, FailsOnTheDeclaredRule) {
     write_failure_file(*failure, "channel-lifecycle-" + mutant->name);
   }
   std::cout << "\n";
-  const auto skipped = kNotReachedWithinBudget.find(mutant->name);
-  if (skipped != kNotReachedWithinBudget.end()) {
-    std::cout << "  listed as not reached within the budget: " << skipped->second << "\n";
+  if (listed) {
+    std::cout << "  listed as not reached within the budget: "
+              << kNotReachedWithinBudget.at(mutant->name) << "\n";
     return;
   }
   ASSERT_TRUE(caught) << mutant->name << " passed the channel lifecycle property";

@@ -10,19 +10,19 @@ const std::vector<std::string> kChannelLifecycleRules = {
     "CH1", "CH2", "CH3", "CH4", "CH5", "CH6", "CH7"};
 const std::vector<std::string> kChannelNeverFaultsRules = {"CH2"};
 
-PropertyCase run_channel_case(const Implementation& implementation, std::uint64_t schedule_seed,
+PropertyCase run_channel_case(const lockstep_implementation& implementation, std::uint64_t schedule_seed,
                               const rc::state::Commands<ChannelCommand>& commands,
                               ChannelClaim claim, std::unique_ptr<Strategy> strategy) {
   PropertyCase run;
   run.property = claim == ChannelClaim::rules_only ? "channel lifecycle" : "channel never faults";
-  run.implementation = implementation.name;
+  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
   run.schedule_seed = schedule_seed;
   for (const auto& command : commands) {
     std::ostringstream text;
     command->show(text);
     run.commands.push_back(text.str());
   }
-  ChannelSystem system(*implementation.table, schedule_seed, std::move(strategy));
+  ChannelSystem system(implementation, schedule_seed, std::move(strategy));
   ChannelModel model;
   for (const auto& command : commands) {
     command->run(model, system);
@@ -35,7 +35,7 @@ PropertyCase run_channel_case(const Implementation& implementation, std::uint64_
   return run;
 }
 
-void check_channel_case(const Implementation& implementation, ChannelClaim claim,
+void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
                         ChannelCaseRecorder& recorder) {
   const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto commands =

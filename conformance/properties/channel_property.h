@@ -12,7 +12,7 @@
 
 #include "conformance/properties/channel_model.h"
 #include "conformance/properties/property_case.h"
-#include "conformance/registry/implementations.h"
+#include "lockstep/implementation.h"
 
 namespace lockstep::conformance::properties {
 
@@ -28,7 +28,7 @@ enum class ChannelClaim {
 };
 
 /// Runs one case: `strategy` null means the seed's own strategy.
-PropertyCase run_channel_case(const Implementation& implementation, std::uint64_t schedule_seed,
+PropertyCase run_channel_case(const lockstep_implementation& implementation, std::uint64_t schedule_seed,
                               const rc::state::Commands<ChannelCommand>& commands,
                               ChannelClaim claim, std::unique_ptr<Strategy> strategy = nullptr);
 
@@ -39,7 +39,7 @@ struct ChannelCaseRecorder {
 };
 
 /// The body of the property (draws the seed and the commands; RC_FAILs on a failing case).
-void check_channel_case(const Implementation& implementation, ChannelClaim claim,
+void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
                         ChannelCaseRecorder& recorder);
 
 }  // namespace lockstep::conformance::properties

@@ -9,14 +9,16 @@
 
 #include <rapidcheck.h>
 
+#include "conformance/channel/channel_schedule.h"
 #include "conformance/properties/channel_property.h"
 
 namespace lockstep::conformance::properties {
 namespace {
 
 TEST(ChannelCanaryProperty, NeverFaultedFailsAndItsMinimalCaseReplays) {
-  const Implementation* reference = find_bundled_implementation("reference");
-  ASSERT_NE(reference, nullptr);
+  reference_implementation table = reference_channel_table(0);
+  table.base.name = "reference";
+  const lockstep_implementation* reference = &table.base;
   ChannelCaseRecorder recorder;
   rc::detail::TestParams params;
   params.seed = 20240611;

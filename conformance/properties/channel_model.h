@@ -1,0 +1,129 @@
+// The channel lifecycle property's model and commands.
+//
+// The model is what the caller can know without asking the channel: the phase its own
+// commands led to, how many echoes are owed (messages sent minus receives that claimed one),
+// and whether the peer ended the session or the line dropped. It exists for the
+// preconditions: a receive on an OPEN channel is only issued while an echo is owed, so that a
+// correct channel never strands the caller. The rule verdicts come from the ChannelDriver and
+// the call monitor, not from the model. Commands are immutable values; their generated fields
+// are drawn in the constructor and shrink like any RapidCheck value.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include "conformance/properties/channel_system.h"
+
+namespace lockstep::conformance::properties {
+
+struct ChannelModel {
+  enum class Phase { created, open, faulted, closed };
+  Phase phase = Phase::created;
+  std::int64_t echoes_owed = 0;
+  bool session_over = false;  ///< the peer ended the session or the connection dropped
+  bool closed_by_commands = false;
+
+  bool echoing() const { return phase == Phase::open && !session_over; }
+};
+
+using ChannelCommand = rc::state::Command<ChannelModel, ChannelSystem>;
+
+/// How a call is made, and whether the caller leaves it in flight (only with a context).
+struct ChannelCallShape {
+  bool with_context = false;
+  bool with_error = false;
+  bool keep_in_flight = false;
+
+  ChannelCallShape();
+  CallShape call_shape() const { return CallShape{with_context, with_error}; }
+  void show(std::ostream& os) const;
+};
+
+struct OpenCommand : ChannelCommand {
+  ChannelCallShape shape;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct SendCommand : ChannelCommand {
+  std::size_t body_bytes = *rc::gen::inRange<std::size_t>(1, 24);
+  ChannelCallShape shape;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct ReceiveCommand : ChannelCommand {
+  std::size_t capacity_bytes = *rc::gen::element<std::size_t>(64, 32, 3, 1);
+  bool optional = *rc::gen::arbitrary<bool>();
+  ChannelCallShape shape;
+  void checkPreconditions(const ChannelModel& model) const override;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct RequestReplyCommand : ChannelCommand {
+  std::size_t request_bytes = *rc::gen::inRange<std::size_t>(1, 24);
+  std::size_t capacity_bytes = *rc::gen::element<std::size_t>(64, 32, 3, 1);
+  ChannelCallShape shape;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct AbortCommand : ChannelCommand {
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct CloseCommand : ChannelCommand {
+  ChannelCallShape shape;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+/// The line drops under the channel (CH6); while a close is in flight it fails the graceful
+/// shutdown (CH4).
+struct InjectDropCommand : ChannelCommand {
+  void checkPreconditions(const ChannelModel& model) const override;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+/// The peer ends the session (CH7, and the rare path of sends queued behind the I/O limit).
+struct InjectSessionEndCommand : ChannelCommand {
+  void checkPreconditions(const ChannelModel& model) const override;
+  void apply(ChannelModel& model) const override;
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+/// The caller sleeps: deliveries and completions land before its next call.
+struct PauseCommand : ChannelCommand {
+  std::uint64_t duration_ns = *rc::gen::element<std::uint64_t>(0, 1'000, 100'000, 5'000'000,
+                                                               50'000'000);
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+struct AwaitAllCommand : ChannelCommand {
+  void run(const ChannelModel& model, ChannelSystem& system) const override;
+  void show(std::ostream& os) const override;
+};
+
+/// The generator of one command for a model state (for rc::state::gen::commands).
+inline auto channel_command_generator() {
+  return rc::state::gen::execOneOfWithArgs<OpenCommand, SendCommand, ReceiveCommand,
+                                           RequestReplyCommand, AbortCommand, CloseCommand,
+                                           InjectDropCommand, InjectSessionEndCommand,
+                                           PauseCommand, AwaitAllCommand>();
+}
+
+}  // namespace lockstep::conformance::properties

@@ -1,0 +1,51 @@
+// Running channel lifecycle cases, inside RapidCheck or as a replay.
+#include "conformance/properties/channel_property.h"
+
+#include <sstream>
+
+namespace lockstep::conformance::properties {
+
+const std::vector<std::string> kChannelLifecycleRules = {
+    "AM1", "AM2", "AM3", "AM4", "AM5", "AM6", "AM7", "AM9", "AM11",
+    "CH1", "CH2", "CH3", "CH4", "CH5", "CH6", "CH7"};
+const std::vector<std::string> kChannelNeverFaultsRules = {"CH2"};
+
+PropertyCase run_channel_case(const lockstep_implementation& implementation, std::uint64_t schedule_seed,
+                              const rc::state::Commands<ChannelCommand>& commands,
+                              ChannelClaim claim, std::unique_ptr<Strategy> strategy) {
+  PropertyCase run;
+  run.property = claim == ChannelClaim::rules_only ? "channel lifecycle" : "channel never faults";
+  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
+  run.schedule_seed = schedule_seed;
+  for (const auto& command : commands) {
+    std::ostringstream text;
+    command->show(text);
+    run.commands.push_back(text.str());
+  }
+  ChannelSystem system(implementation, schedule_seed, std::move(strategy));
+  ChannelModel model;
+  for (const auto& command : commands) {
+    command->run(model, system);
+    command->apply(model);
+  }
+  run.outcome = system.finish(model.closed_by_commands);
+  if (claim == ChannelClaim::never_faulted && system.observed_faulted()) {
+    run.claim_broken = "the channel was FAULTED after a command";
+  }
+  return run;
+}
+
+void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
+                        ChannelCaseRecorder& recorder) {
+  const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
+  const auto commands =
+      *rc::state::gen::commands(ChannelModel{}, channel_command_generator());
+  PropertyCase run = run_channel_case(implementation, schedule_seed, commands, claim);
+  recorder.cases.record(run);
+  if (run.failed()) {
+    recorder.last_failing_commands = commands;
+    RC_FAIL(failure_message(run));
+  }
+}
+
+}  // namespace lockstep::conformance::properties

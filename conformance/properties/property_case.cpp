@@ -1,0 +1,99 @@
+// Recording, describing and writing out the cases of stateful properties.
+#include "conformance/properties/property_case.h"
+
+#include <cstdlib>
+#include <fstream>
+
+namespace lockstep::conformance::properties {
+
+std::unique_ptr<Strategy> strategy_for_seed(std::uint64_t schedule_seed) {
+  if (schedule_seed % 2 == 0) {
+    return make_random_walk_strategy(schedule_seed);
+  }
+  return make_pct_strategy(schedule_seed, 3, 4'000);
+}
+
+std::string strategy_name_for_seed(std::uint64_t schedule_seed) {
+  return schedule_seed % 2 == 0 ? "random" : "pct:3";
+}
+
+harness::FaultPlan property_fault_plan(std::uint64_t schedule_seed) {
+  harness::FaultPlan plan = harness::FaultPlan::draw(schedule_seed);
+  plan.drop_per_mille = 0;
+  plan.refuse_per_mille = 0;
+  plan.shutdown_per_mille = 0;
+  plan.abort_per_mille = 0;
+  return plan;
+}
+
+std::string PropertyCase::violations_text() const {
+  std::string text;
+  for (const harness::Violation& violation : outcome.world.violations) {
+    text += "  " + violation.rule + ": " + violation.explanation + " (" + violation.to_text() +
+            ")\n";
+  }
+  if (!claim_broken.empty()) {
+    text += "  claim: " + claim_broken + "\n";
+  }
+  const Outcome end = outcome.world.run.outcome;
+  if (end != Outcome::completed && end != Outcome::stopped) {
+    text += "  schedule ended " + std::string(outcome_name(end)) + ": " +
+            outcome.world.run.message + "\n";
+  }
+  return text;
+}
+
+bool PropertyCase::names_rule(const std::string& rule) const {
+  for (const harness::Violation& violation : outcome.world.violations) {
+    if (violation.rule == rule) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string PropertyCase::to_replay_text() const {
+  std::string text;
+  text += "property: " + property + "\n";
+  text += "implementation: " + implementation + "\n";
+  text += "seed: " + std::to_string(schedule_seed) + "\n";
+  text += "strategy: " + strategy_name_for_seed(schedule_seed) + "\n";
+  text += "fault-plan: " + property_fault_plan(schedule_seed).to_text() + "\n";
+  text += "trace-hash: " + std::to_string(outcome.world.run.trace_hash) + "\n";
+  text += "commands: " + std::to_string(commands.size()) + "\n";
+  for (const std::string& command : commands) {
+    text += "  " + command + "\n";
+  }
+  text += "violations:\n" + violations_text();
+  text += "decisions: " + std::to_string(outcome.decisions.size()) + "\n";
+  text += outcome.decisions.to_text() + "\n";
+  return text;
+}
+
+void CaseRecorder::record(const PropertyCase& run) {
+  ++runs_;
+  if (run.failed()) {
+    last_failure_ = run;
+  }
+}
+
+std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem) {
+  const char* directory = std::getenv("LOCKSTEP_PROPERTY_FAILURES");
+  if (directory == nullptr || *directory == '\0') {
+    return {};
+  }
+  const std::string path = std::string(directory) + "/" + file_stem + ".txt";
+  std::ofstream file(path);
+  file << failure.to_replay_text();
+  return file ? path : std::string();
+}
+
+std::string failure_message(const PropertyCase& run) {
+  return "property '" + run.property + "' failed on " + run.implementation + " with seed " +
+         std::to_string(run.schedule_seed) + " (" + strategy_name_for_seed(run.schedule_seed) +
+         ", " + std::to_string(run.commands.size()) + " commands, " +
+         std::to_string(run.outcome.decisions.size()) + " decisions, trace hash " +
+         std::to_string(run.outcome.world.run.trace_hash) + "):\n" + run.violations_text();
+}
+
+}  // namespace lockstep::conformance::properties

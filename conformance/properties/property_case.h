@@ -1,0 +1,71 @@
+// One RapidCheck test case of a stateful property: a schedule seed plus a command sequence,
+// and what running it left (violations, decision log, trace hash).
+//
+// Why it exists: RapidCheck re-runs the property many times while it shrinks; the reports
+// need the minimal failing case's own decision log, not the first one's. A CaseRecorder keeps
+// the last failing run, which is the shrunk case once rc::check returns (a shrink step is
+// only kept when it fails). Invariant: one seed gives one strategy and one fault plan, so a
+// recorded case replays exactly with make_replay_strategy over its decision log.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/fault_plan.h"
+#include "harness/host/world.h"
+#include "scheduler/strategy.h"
+
+namespace lockstep::conformance::properties {
+
+/// The strategy a schedule seed stands for: even seeds random walk, odd seeds PCT depth 3.
+std::unique_ptr<Strategy> strategy_for_seed(std::uint64_t schedule_seed);
+std::string strategy_name_for_seed(std::uint64_t schedule_seed);
+
+/// The fault plan of a property schedule: the seed's delays and healing time, but no random
+/// drops, refusals, session ends or aborts — the commands inject those, so that shrinking
+/// removes them like any other step.
+harness::FaultPlan property_fault_plan(std::uint64_t schedule_seed);
+
+/// What one run of a property left behind.
+struct PropertyCase {
+  std::string property;                ///< "channel lifecycle", ...
+  std::string implementation;
+  std::uint64_t schedule_seed = 0;
+  std::vector<std::string> commands;   ///< each command's show() text, in order
+  harness::ScheduleOutcome outcome;
+  /// Set when a property's own claim (beyond the rule checks) did not hold.
+  std::string claim_broken;
+
+  bool failed() const { return !outcome.world.passed() || !claim_broken.empty(); }
+
+  /// "CH2: abort on an OPEN channel left it OPEN ..." per violation, or the scheduler's end.
+  std::string violations_text() const;
+  bool names_rule(const std::string& rule) const;
+  /// The replay-like file: property, implementation, seed, strategy, fault plan, commands,
+  /// violations, trace hash and the decision log.
+  std::string to_replay_text() const;
+};
+
+/// Keeps the last failing case of a property check.
+class CaseRecorder {
+ public:
+  void record(const PropertyCase& run);
+  const std::optional<PropertyCase>& last_failure() const { return last_failure_; }
+  std::uint64_t runs() const { return runs_; }
+
+ private:
+  std::optional<PropertyCase> last_failure_;
+  std::uint64_t runs_ = 0;
+};
+
+/// Writes the case to $LOCKSTEP_PROPERTY_FAILURES/<file_stem>.txt if that variable is set;
+/// returns the path written, or an empty string.
+std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem);
+
+/// The message a failing property asserts with: violations, seed, strategy, decision count.
+std::string failure_message(const PropertyCase& run);
+
+}  // namespace lockstep::conformance::properties

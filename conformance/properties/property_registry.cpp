@@ -1,0 +1,16 @@
+// The list of stateful properties and their rules.
+#include "conformance/properties/property_registry.h"
+
+#include "conformance/properties/channel_property.h"
+
+namespace lockstep::conformance::properties {
+
+const std::vector<PropertyDescription>& stateful_properties() {
+  static const std::vector<PropertyDescription> all = {
+      {"channel lifecycle", kChannelLifecycleRules},
+      {"channel never faults (canary, must fail)", kChannelNeverFaultsRules},
+  };
+  return all;
+}
+
+}  // namespace lockstep::conformance::properties

@@ -1,0 +1,54 @@
+// The canary: a property that must fail does fail. "The channel is never FAULTED after a
+// command" is false for every correct channel (abort faults it, CH2), so RapidCheck must
+// find and shrink a counterexample; replaying the minimal case (same seed, same commands, a
+// replay strategy over its recorded decision log) must reproduce the same failure with the
+// same trace hash. If this test passes vacuously, the property machinery is blind.
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include <rapidcheck.h>
+
+#include "conformance/channel/channel_schedule.h"
+#include "conformance/properties/channel_property.h"
+
+namespace lockstep::conformance::properties {
+namespace {
+
+TEST(ChannelCanaryProperty, NeverFaultedFailsAndItsMinimalCaseReplays) {
+  reference_implementation table = reference_channel_table(0);
+  table.base.name = "reference";
+  const lockstep_implementation* reference = &table.base;
+  ChannelCaseRecorder recorder;
+  rc::detail::TestParams params;
+  params.seed = 20240611;
+  params.maxSuccess = 300;
+  params.maxSize = 60;
+  const rc::detail::TestResult result = rc::detail::checkTestable(
+      [&] { check_channel_case(*reference, ChannelClaim::never_faulted, recorder); },
+      rc::detail::TestMetadata{}, params);
+  ASSERT_TRUE(result.template is<rc::detail::FailureResult>())
+      << "the canary property held: the channel property cannot see an abort";
+  ASSERT_TRUE(recorder.cases.last_failure().has_value());
+  const PropertyCase& minimal = *recorder.cases.last_failure();
+  std::cout << "canary shrunk to " << minimal.commands.size() << " commands, seed "
+            << minimal.schedule_seed << ", " << minimal.outcome.decisions.size()
+            << " decisions, trace hash " << minimal.outcome.world.run.trace_hash << "\n"
+            << minimal.to_replay_text();
+  write_failure_file(minimal, "channel-never-faults-canary");
+  EXPECT_FALSE(minimal.claim_broken.empty());
+  EXPECT_LE(minimal.commands.size(), 3u) << "an Open and an Abort suffice";
+
+  const PropertyCase replayed =
+      run_channel_case(*reference, minimal.schedule_seed, recorder.last_failing_commands,
+                       ChannelClaim::never_faulted,
+                       make_replay_strategy(minimal.outcome.decisions));
+  EXPECT_EQ(replayed.claim_broken, minimal.claim_broken);
+  EXPECT_EQ(replayed.outcome.world.run.trace_hash, minimal.outcome.world.run.trace_hash);
+  EXPECT_EQ(replayed.outcome.decisions, minimal.outcome.decisions);
+  EXPECT_EQ(replayed.violations_text(), minimal.violations_text());
+  EXPECT_EQ(replayed.commands, minimal.commands);
+}
+
+}  // namespace
+}  // namespace lockstep::conformance::properties

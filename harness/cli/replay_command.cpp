@@ -159,10 +159,29 @@ int shrink_command(const ShrinkOptions& options) {
                  "replay it to reproduce it\n", options.replay_path.c_str(), file.rule.c_str());
     return kExitUsage;
   }
+  // Each probe runs in a child process: an edited log can steer a defective implementation
+  // into a crash the original schedule never reached, and that must not end the shrink. A
+  // probe that does not come back simply does not fail "the same way".
   const ShrinkProbe probe = [&](const DecisionLog& log) {
-    const harness::ScheduleOutcome outcome = loaded->suite->run(
-        *loaded->implementation, file.schedule_seed, make_guided_strategy(log), {});
-    return ShrinkAttempt{fails_on(outcome.world, file.rule), outcome.decisions};
+    const harness::IsolatedOutcome isolated = harness::run_isolated(
+        [&] {
+          const harness::ScheduleOutcome outcome = loaded->suite->run(
+              *loaded->implementation, file.schedule_seed, make_guided_strategy(log), {});
+          return std::string(fails_on(outcome.world, file.rule) ? "1 " : "0 ") +
+                 outcome.decisions.to_text();
+        },
+        schedule_isolation_limits());
+    ShrinkAttempt attempt{false, log};
+    if (isolated.kind == harness::IsolatedOutcomeKind::completed && isolated.result.size() >= 2) {
+      std::string parse_error;
+      std::optional<DecisionLog> consumed =
+          DecisionLog::from_text(std::string_view(isolated.result).substr(2), parse_error);
+      if (consumed) {
+        attempt.still_fails = isolated.result[0] == '1';
+        attempt.consumed = std::move(*consumed);
+      }
+    }
+    return attempt;
   };
   const ShrinkResult result = shrink_decision_log(file.decisions, probe, options.max_runs);
   if (!result.reproduced) {

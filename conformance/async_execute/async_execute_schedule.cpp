@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,11 +37,16 @@ struct ChainScript {
 
 // The schedule the steps report to. One schedule runs at a time in a process (the runner is
 // single-threaded), so the step function, a plain C function pointer, finds it here.
+struct Completion;
+
 struct ActiveSchedule {
   harness::World* world = nullptr;
   const lockstep_host* host = nullptr;
   std::uint64_t caller_thread = 0;
   std::deque<ChainScript> chains;  // stable addresses
+  // Completions handed to workers; owned here, because a schedule may stop (a bound, a stopped
+  // chain) with some of them still queued and never run.
+  std::deque<std::unique_ptr<Completion>> completions;
 };
 ActiveSchedule* active = nullptr;
 
@@ -89,8 +95,6 @@ void complete_on_worker(void* state, WS_CALLBACK_MODEL model) {
   completion->callback(completion->result, model, completion->state);
   if (completion->done != nullptr) {
     completion->host->event_set(completion->host->self, completion->done);
-  } else {
-    delete completion;
   }
 }
 
@@ -159,15 +163,18 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
   }
   chain->went_asynchronous = true;
   const lockstep_host& host = *active->host;
-  auto* completion = new Completion{context->callback, context->callbackState, result, error,
-                                    &host, nullptr};
+  Completion* completion =
+      active->completions
+          .emplace_back(std::make_unique<Completion>(Completion{
+              context->callback, context->callbackState, result, error, &host, nullptr}))
+          .get();
   if (mode == StepMode::early) {
     lockstep_event* done = host.event_create(host.self, 1, 0);
     completion->done = done;
     host.submit_work(host.self, &complete_on_worker, completion);
     host.event_wait(host.self, done, LOCKSTEP_WAIT_FOREVER);  // its completion ran meanwhile
     host.event_destroy(host.self, done);
-    delete completion;
+    completion->done = nullptr;
   } else {
     host.submit_work(host.self, &complete_on_worker, completion);
   }

@@ -3,18 +3,64 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 
 namespace lockstep::conformance::properties {
 
-std::unique_ptr<Strategy> strategy_for_seed(std::uint64_t schedule_seed) {
-  if (schedule_seed % 2 == 0) {
-    return make_random_walk_strategy(schedule_seed);
+namespace {
+
+constexpr std::uint64_t kPctEstimatedSteps = 4'000;
+
+// LOCKSTEP_PROPERTY_STRATEGY: unset or "mixed" alternates by seed; "random" or "pct[:D]"
+// runs every schedule of every property with that strategy. Read once: one process, one
+// setting, so every case of a run (and its shrinking) uses the same.
+struct PropertyStrategySetting {
+  bool mixed = true;
+  StrategySpec spec;
+};
+
+const PropertyStrategySetting& property_strategy_setting() {
+  static const PropertyStrategySetting setting = [] {
+    PropertyStrategySetting parsed;
+    const char* text = std::getenv("LOCKSTEP_PROPERTY_STRATEGY");
+    if (text == nullptr || *text == '\0' || std::string_view(text) == "mixed") {
+      return parsed;
+    }
+    std::string error;
+    const std::optional<StrategySpec> spec = parse_strategy_spec(text, error);
+    if (!spec) {
+      throw std::invalid_argument("LOCKSTEP_PROPERTY_STRATEGY: " + error);
+    }
+    parsed.mixed = false;
+    parsed.spec = *spec;
+    return parsed;
+  }();
+  return setting;
+}
+
+StrategySpec strategy_spec_for_seed(std::uint64_t schedule_seed) {
+  const PropertyStrategySetting& setting = property_strategy_setting();
+  if (!setting.mixed) {
+    return setting.spec;
   }
-  return make_pct_strategy(schedule_seed, 3, 4'000);
+  StrategySpec spec;
+  if (schedule_seed % 2 != 0) {
+    spec.kind = StrategySpec::Kind::pct;
+    spec.pct_depth = 3;
+  }
+  return spec;
+}
+
+}  // namespace
+
+std::unique_ptr<Strategy> strategy_for_seed(std::uint64_t schedule_seed) {
+  return make_strategy(strategy_spec_for_seed(schedule_seed), schedule_seed, kPctEstimatedSteps);
 }
 
 std::string strategy_name_for_seed(std::uint64_t schedule_seed) {
-  return schedule_seed % 2 == 0 ? "random" : "pct:3";
+  return strategy_spec_for_seed(schedule_seed).to_text();
 }
 
 harness::FaultPlan property_fault_plan(std::uint64_t schedule_seed) {
@@ -60,6 +106,9 @@ std::string PropertyCase::to_replay_text() const {
   text += "strategy: " + strategy_name_for_seed(schedule_seed) + "\n";
   text += "fault-plan: " + property_fault_plan(schedule_seed).to_text() + "\n";
   text += "trace-hash: " + std::to_string(outcome.world.run.trace_hash) + "\n";
+  if (!settings.empty()) {
+    text += "settings: " + settings + "\n";
+  }
   text += "commands: " + std::to_string(commands.size()) + "\n";
   for (const std::string& command : commands) {
     text += "  " + command + "\n";

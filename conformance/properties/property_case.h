@@ -20,7 +20,8 @@
 
 namespace lockstep::conformance::properties {
 
-/// The strategy a schedule seed stands for: even seeds random walk, odd seeds PCT depth 3.
+/// The strategy a schedule seed stands for: even seeds random walk, odd seeds PCT depth 3;
+/// LOCKSTEP_PROPERTY_STRATEGY=random|pct[:D] makes every seed use that one instead.
 std::unique_ptr<Strategy> strategy_for_seed(std::uint64_t schedule_seed);
 std::string strategy_name_for_seed(std::uint64_t schedule_seed);
 
@@ -34,6 +35,7 @@ struct PropertyCase {
   std::string property;                ///< "channel lifecycle", ...
   std::string implementation;
   std::uint64_t schedule_seed = 0;
+  std::string settings;                ///< what the case chose before its commands, if anything
   std::vector<std::string> commands;   ///< each command's show() text, in order
   harness::ScheduleOutcome outcome;
   /// Set when a property's own claim (beyond the rule checks) did not hold.

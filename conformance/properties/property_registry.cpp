@@ -2,6 +2,7 @@
 #include "conformance/properties/property_registry.h"
 
 #include "conformance/properties/channel_property.h"
+#include "conformance/properties/service_property.h"
 
 namespace lockstep::conformance::properties {
 
@@ -9,6 +10,7 @@ const std::vector<PropertyDescription>& stateful_properties() {
   static const std::vector<PropertyDescription> all = {
       {"channel lifecycle", kChannelLifecycleRules},
       {"channel never faults (canary, must fail)", kChannelNeverFaultsRules},
+      {"service host", kServiceHostRules},
   };
   return all;
 }

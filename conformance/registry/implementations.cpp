@@ -54,6 +54,7 @@ std::vector<Implementation> build_bundled() {
     mutant.description = mutants[index].description;
     mutant.breaks = mutants[index].rule;
     mutant.bug_class = mutants[index].bug_class;
+    mutant.defective_part = "channel";
     mutant.table = &new_reference_table(mutants[index].name, mutants[index].defect).base;
     all.push_back(std::move(mutant));
   }
@@ -65,6 +66,7 @@ std::vector<Implementation> build_bundled() {
     mutant.description = async_mutants[index].description;
     mutant.breaks = async_mutants[index].rule;
     mutant.bug_class = async_mutants[index].bug_class;
+    mutant.defective_part = "async-execute";
     mutant.table =
         &new_reference_table(async_mutants[index].name, 0, async_mutants[index].function).base;
     all.push_back(std::move(mutant));
@@ -77,6 +79,7 @@ std::vector<Implementation> build_bundled() {
     mutant.description = service_mutants[index].description;
     mutant.breaks = service_mutants[index].rule;
     mutant.bug_class = service_mutants[index].bug_class;
+    mutant.defective_part = "service-host";
     mutant.table = &new_reference_table(service_mutants[index].name, 0, &WsAsyncExecute,
                                         service_mutants[index].defect)
                         .base;
@@ -89,6 +92,7 @@ std::vector<Implementation> build_bundled() {
     implementation.description = echo.description;
     implementation.breaks = echo.breaks;
     implementation.bug_class = echo.bug_class;
+    implementation.defective_part = echo.breaks.empty() ? "" : "echo-call";
     implementation.archetype_defects = echo.defects;
     all.push_back(std::move(implementation));
   }

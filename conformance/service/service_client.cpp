@@ -26,14 +26,8 @@ void ServiceDriver::run_client(std::uint32_t requests) {
     if (simulation.chance(1, 4)) {
       simulation.sleep_for(simulation.integer(2 * kMillisecondNs));
     }
-    const std::uint32_t token = next_token_++;
-    ServiceCallRecord& call = calls_[token];
-    call.token = token;
-    call.client_connection = client.id();
-    call.after_end = ended;
-    std::string request(1, '\0');  // operation 0
-    request.append(reinterpret_cast<const char*>(&token), 4);
-    if (FAILED(client.send(std::move(request)))) {
+    const std::uint32_t token = send_request(client, ended);
+    if (token == 0) {
       break;
     }
     if (!ended && simulation.chance(1, 6)) {
@@ -41,29 +35,48 @@ void ServiceDriver::run_client(std::uint32_t requests) {
       simulation.sleep_for(simulation.integer(2 * kMillisecondNs));
       break;
     }
-    call.client_waiting = true;
-    const RawClient::Received received = client.receive();
-    ServiceCallRecord& answered = call;  // std::map: the reference survives other insertions
-    answered.client_waiting = false;
-    if (received.result == S_OK) {
-      check_reply(answered, received.message);
-      if (answered.after_end) {
-        break;
-      }
-      if (answered.completed && answered.result == WS_S_END) {
-        ended = true;
-        if (simulation.chance(1, 2)) {
-          break;  // a well-behaved client stops; the other one tries once more (SV3)
-        }
-      }
-      continue;
+    const ReplyOutcome outcome = await_reply(client, token);
+    if (outcome == ReplyOutcome::session_over) {
+      break;
     }
-    if (received.result == WS_S_END) {
-      check_missing_reply(answered, "the host ended the session");
+    if (outcome == ReplyOutcome::ended_by_reply) {
+      ended = true;
+      if (simulation.chance(1, 2)) {
+        break;  // a well-behaved client stops; the other one tries once more (SV3)
+      }
     }
-    break;  // ended or dropped: nothing more on this connection
   }
   client.close();
+}
+
+std::uint32_t ServiceDriver::send_request(RawClient& client, bool after_end) {
+  const std::uint32_t token = next_token_++;
+  ServiceCallRecord& call = calls_[token];
+  call.token = token;
+  call.client_connection = client.id();
+  call.after_end = after_end;
+  std::string request(1, '\0');  // operation 0
+  request.append(reinterpret_cast<const char*>(&token), 4);
+  return FAILED(client.send(std::move(request))) ? 0 : token;
+}
+
+ServiceDriver::ReplyOutcome ServiceDriver::await_reply(RawClient& client, std::uint32_t token) {
+  ServiceCallRecord& call = calls_.at(token);  // std::map: survives other insertions
+  call.client_waiting = true;
+  const RawClient::Received received = client.receive();
+  call.client_waiting = false;
+  if (received.result == S_OK) {
+    check_reply(call, received.message);
+    if (call.after_end) {
+      return ReplyOutcome::session_over;
+    }
+    return call.completed && call.result == WS_S_END ? ReplyOutcome::ended_by_reply
+                                                     : ReplyOutcome::go_on;
+  }
+  if (received.result == WS_S_END) {
+    check_missing_reply(call, "the host ended the session");
+  }
+  return ReplyOutcome::session_over;  // ended or dropped: nothing more on this connection
 }
 
 std::string ServiceDriver::expected_fault(const ServiceCallRecord& call) const {

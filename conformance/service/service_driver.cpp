@@ -67,7 +67,9 @@ ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& serv
   active_driver = this;
   observed_.on_release = [this](const void* block, std::size_t bytes) { on_release(block, bytes); };
   observed_.on_accepted = [this](harness::ConnectionId connection) {
-    if (close_started_) {
+    // Only once the close call has returned: an accept completing while the close function
+    // is still being entered may be ordered before the close by the host (its lock decides).
+    if (close_returned_) {
       accepted_after_close_.insert(connection);
     }
   };
@@ -163,6 +165,7 @@ void ServiceDriver::close() {
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.service_host->close_service_host(service_, context, error);
   });
+  close_returned_ = true;
   world_.monitor().wait(call);
   close_completed_ = true;
   for (auto& [token, record] : calls_) {

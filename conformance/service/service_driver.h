@@ -17,8 +17,8 @@
 //   SV4 a second cancel, a cancel after completion or after free-state, free-state before
 //       completion, twice, or never.
 //   SV5 after an abort: a heap released, or the close completed, before the call completed.
-//   SV6 a call served on a channel accepted after close started; the close completed before a
-//       call in flight completed (no abort).
+//   SV6 a call served on a channel accepted after the close call returned; the close completed
+//       before a call in flight completed (no abort).
 //   SV7 reply bytes that differ from what the operation wrote into its heap; the heap released
 //       after completion but before the reply was written.
 // Request wire body: the call's token (4 bytes, little endian). Service operations are plain C
@@ -38,6 +38,8 @@
 #include "lockstep/implementation.h"
 
 namespace lockstep::conformance {
+
+class RawClient;
 
 inline constexpr const char* kSecretMarker = "LOCKSTEP-SECRET";
 inline constexpr const char* kServiceAddress = "service://under-test";
@@ -94,6 +96,17 @@ class ServiceDriver {
   void abort();
   /// On a client fiber: connects and makes up to `requests` calls, drawing closes and drops.
   void run_client(std::uint32_t requests);
+  /// On a client fiber: records and sends one request, `after_end` when the session already
+  /// answered WS_S_END. The call's token, or 0 if the send failed.
+  std::uint32_t send_request(RawClient& client, bool after_end);
+  /// What waiting for one reply left of the client's session.
+  enum class ReplyOutcome {
+    go_on,            ///< answered; the session goes on
+    ended_by_reply,   ///< answered, and the operation returned WS_S_END
+    session_over,     ///< answered after WS_S_END, ended by the host, or dropped
+  };
+  /// On a client fiber: waits for the reply to `token` (sent on `client`) and checks it.
+  ReplyOutcome await_reply(RawClient& client, std::uint32_t token);
   /// End of schedule: the remaining checks, then the host is freed if it may be.
   void finish(bool world_quiet);
 
@@ -131,6 +144,7 @@ class ServiceDriver {
   lockstep_service_host* service_ = nullptr;
   bool opened_ = false;
   bool close_started_ = false;
+  bool close_returned_ = false;  ///< the close call returned (synchronously or WS_S_ASYNC)
   bool close_completed_ = false;
   bool abort_started_ = false;
   std::uint32_t next_token_ = 1;

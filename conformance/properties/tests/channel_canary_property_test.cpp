@@ -9,16 +9,16 @@
 
 #include <rapidcheck.h>
 
-#include "conformance/channel/channel_schedule.h"
 #include "conformance/properties/channel_property.h"
+#include "conformance/registry/implementations.h"
 
 namespace lockstep::conformance::properties {
 namespace {
 
 TEST(ChannelCanaryProperty, NeverFaultedFailsAndItsMinimalCaseReplays) {
-  reference_implementation table = reference_channel_table(0);
-  table.base.name = "reference";
-  const lockstep_implementation* reference = &table.base;
+  const Implementation* bundled = find_bundled_implementation("reference");
+  ASSERT_NE(bundled, nullptr);
+  const lockstep_implementation* reference = bundled->table;
   ChannelCaseRecorder recorder;
   rc::detail::TestParams params;
   params.seed = 20240611;

@@ -1,0 +1,71 @@
+// judge_target: one property on one implementation, asserted and reported.
+#include "property_verdict.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+namespace lockstep::conformance::properties {
+
+namespace {
+
+// Triggers that need a rare interleaving take a few hundred cases; a holding target runs
+// RC_PARAMS's max_success.
+constexpr int kCasesToCatchAMutant = 1000;
+constexpr int kCasesForAnUnreachedMutant = 150;
+
+}  // namespace
+
+TargetVerdict judge_target(const std::string& property, const PropertyTarget& target,
+                           const std::function<void()>& body, const CaseRecorder& cases,
+                           const char* not_reached_reason) {
+  const std::string& name = target.implementation->name;
+  const bool must_fail = !target.must_fail_on.empty();
+  std::optional<int> budget;
+  if (must_fail) {
+    budget = not_reached_reason != nullptr ? kCasesForAnUnreachedMutant : kCasesToCatchAMutant;
+  }
+  TargetVerdict verdict;
+  verdict.check = check_property(property + " over " + name, body, budget);
+  const auto& minimal = cases.last_failure();
+  std::cout << property << " over " << name << ": "
+            << (verdict.check.failed ? "failed" : "held") << " after " << cases.runs()
+            << " cases";
+  if (verdict.check.failed && minimal.has_value()) {
+    verdict.names_declared_rule = must_fail && minimal->names_rule(target.must_fail_on);
+    const std::string file = write_failure_file(*minimal, test_name_of(property + "-" + name));
+    std::cout << ", shrunk to " << minimal->commands.size() << " commands and "
+              << minimal->outcome.decisions.size() << " decisions\n"
+              << failure_message(*minimal) << "  scenario:\n";
+    for (const std::string& command : minimal->commands) {
+      std::cout << "    " << command << "\n";
+    }
+    std::cout << "  reproduce: RC_PARAMS=\"" << verdict.check.reproduce << "\""
+              << (file.empty() ? "" : ", case written to " + file);
+  }
+  std::cout << "\n";
+  if (verdict.check.gave_up) {
+    ADD_FAILURE() << property << " gave up on " << name << ": " << verdict.check.message;
+    return verdict;
+  }
+  if (not_reached_reason != nullptr) {
+    std::cout << "  listed as not reached within the budget: " << not_reached_reason << "\n";
+    return verdict;
+  }
+  if (!must_fail) {
+    EXPECT_FALSE(verdict.check.failed)
+        << property << " must hold on " << name << ": "
+        << (minimal.has_value() ? failure_message(*minimal) : verdict.check.message);
+    return verdict;
+  }
+  EXPECT_TRUE(verdict.check.failed) << name << " passed " << property << "; it breaks "
+                                    << target.must_fail_on;
+  if (verdict.check.failed) {
+    EXPECT_TRUE(verdict.names_declared_rule)
+        << name << ": the shrunk case does not name " << target.must_fail_on << ":\n"
+        << (minimal.has_value() ? minimal->to_replay_text() : verdict.check.message);
+  }
+  return verdict;
+}
+
+}  // namespace lockstep::conformance::properties

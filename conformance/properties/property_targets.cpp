@@ -46,6 +46,11 @@ std::vector<PropertyTarget> property_targets(std::string_view part,
   return targets;
 }
 
+void PrintTo(const PropertyTarget& target, std::ostream* os) {
+  *os << target.implementation->name
+      << (target.must_fail_on.empty() ? " (must hold)" : " (must fail on " + target.must_fail_on + ")");
+}
+
 std::string test_name_of(std::string name) {
   std::replace(name.begin(), name.end(), '-', '_');
   return name;

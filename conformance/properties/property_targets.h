@@ -7,6 +7,7 @@
 // is the reference's) must hold.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,9 @@ struct PropertyTarget {
 std::vector<PropertyTarget> property_targets(std::string_view part,
                                              const std::vector<std::string>& rules,
                                              std::vector<std::string>* not_judged = nullptr);
+
+/// How GoogleTest prints a target (by ADL): its name and the verdict it must reach.
+void PrintTo(const PropertyTarget& target, std::ostream* os);
 
 /// A GoogleTest-friendly parameter name: "-" becomes "_".
 std::string test_name_of(std::string name);

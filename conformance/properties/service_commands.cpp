@@ -71,10 +71,13 @@ void AbortHostCommand::checkPreconditions(const ServiceModel& model) const {
 void AbortHostCommand::apply(ServiceModel& model) const { model.aborted = true; }
 
 void AbortHostCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
-  system.run_on_caller([](ServiceCaller& caller) { caller.driver->abort(); });
+  const bool error = with_error;
+  system.run_on_caller([error](ServiceCaller& caller) { caller.driver->abort(error); });
 }
 
-void AbortHostCommand::show(std::ostream& os) const { os << "AbortHost"; }
+void AbortHostCommand::show(std::ostream& os) const {
+  os << "AbortHost(" << (with_error ? "error" : "no-error") << ")";
+}
 
 void CloseHostCommand::checkPreconditions(const ServiceModel& model) const {
   RC_PRE(!model.close_started && model.requests > 0);
@@ -83,10 +86,13 @@ void CloseHostCommand::checkPreconditions(const ServiceModel& model) const {
 void CloseHostCommand::apply(ServiceModel& model) const { model.close_started = true; }
 
 void CloseHostCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
-  system.run_on_caller([](ServiceCaller& caller) { caller.start_close(); });
+  const HostCallShape call_shape = shape;
+  system.run_on_caller([call_shape](ServiceCaller& caller) { caller.start_close(call_shape); });
 }
 
-void CloseHostCommand::show(std::ostream& os) const { os << "CloseHost"; }
+void CloseHostCommand::show(std::ostream& os) const {
+  os << "CloseHost(" << host_call_shape_text(shape) << ")";
+}
 
 void ServicePauseCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   const std::uint64_t duration = duration_ns;

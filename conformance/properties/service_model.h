@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include <rapidcheck.h>
@@ -33,6 +34,14 @@ struct ServiceModel {
 };
 
 using ServiceCommand = rc::state::Command<ServiceModel, ServiceSystem>;
+
+/// How the user code calls open or close: mostly with a context, a WS_ERROR or not.
+inline HostCallShape generate_host_call_shape() {
+  HostCallShape shape;
+  shape.with_context = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+  shape.with_error = *rc::gen::arbitrary<bool>();
+  return shape;
+}
 
 /// A new client connects (refused once the host is closed or aborted, which is fine).
 struct ConnectClientCommand : ServiceCommand {
@@ -77,6 +86,7 @@ struct DropClientCommand : ClientCommand {
 /// The caller aborts the host (SV4, SV5); only once some request was made, since an abort
 /// ends what could follow.
 struct AbortHostCommand : ServiceCommand {
+  bool with_error = *rc::gen::arbitrary<bool>();
   void checkPreconditions(const ServiceModel& model) const override;
   void apply(ServiceModel& model) const override;
   void run(const ServiceModel& model, ServiceSystem& system) const override;
@@ -86,6 +96,7 @@ struct AbortHostCommand : ServiceCommand {
 /// A closer thread starts closing the host while the commands go on (SV5, SV6); only once
 /// some request was made.
 struct CloseHostCommand : ServiceCommand {
+  HostCallShape shape = generate_host_call_shape();
   void checkPreconditions(const ServiceModel& model) const override;
   void apply(ServiceModel& model) const override;
   void run(const ServiceModel& model, ServiceSystem& system) const override;
@@ -115,6 +126,8 @@ inline ServiceCaseSettings generate_service_settings() {
   ServiceCaseSettings settings;
   settings.full_fault_disclosure = *rc::gen::arbitrary<bool>();
   settings.close_timeout_ns = *rc::gen::element<std::uint64_t>(0, 1'000'000, 4'000'000);
+  settings.open_shape = generate_host_call_shape();
+  settings.final_close_shape = generate_host_call_shape();
   return settings;
 }
 

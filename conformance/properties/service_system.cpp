@@ -12,9 +12,16 @@ constexpr std::uint64_t kClientPollNs = 1'000'000;
 
 }  // namespace
 
+std::string host_call_shape_text(const HostCallShape& shape) {
+  return std::string(shape.with_context ? "context" : "null-context") + ", " +
+         (shape.with_error ? "error" : "no-error");
+}
+
 std::string ServiceCaseSettings::to_text() const {
-  return std::string(full_fault_disclosure ? "full" : "minimal") + " fault disclosure, close timeout " +
-         std::to_string(close_timeout_ns) + " ns";
+  return std::string(full_fault_disclosure ? "full" : "minimal") +
+         " fault disclosure, close timeout " + std::to_string(close_timeout_ns) + " ns, open(" +
+         host_call_shape_text(open_shape) + "), final close(" +
+         host_call_shape_text(final_close_shape) + ")";
 }
 
 void ServiceCaller::connect_client() {
@@ -97,13 +104,13 @@ void ServiceCaller::drop(std::size_t index) {
   }
 }
 
-void ServiceCaller::start_close() {
+void ServiceCaller::start_close(HostCallShape shape) {
   if (close_started) {
     return;
   }
   close_started = true;
   ServiceDriver* service = driver;
-  world->spawn_caller("closer", [service] { service->close(); });
+  world->spawn_caller("closer", [service, shape] { service->close(shape); });
 }
 
 ServiceSystem::ServiceSystem(const lockstep_implementation& implementation,
@@ -128,7 +135,9 @@ ServiceSystem::ServiceSystem(const lockstep_implementation& implementation,
   caller_.driver = driver_.get();
   caller_.world = world_.get();
   mailbox_ = std::make_unique<CallerMailbox>(*world_);
-  mailbox_->issue([this] { opened_ = driver_->create_and_open(); });
+  final_close_shape_ = settings.final_close_shape;
+  const HostCallShape open_shape = settings.open_shape;
+  mailbox_->issue([this, open_shape] { opened_ = driver_->create_and_open(open_shape); });
 }
 
 ServiceSystem::~ServiceSystem() {
@@ -155,7 +164,7 @@ harness::ScheduleOutcome ServiceSystem::finish() {
     }
     if (!caller_.close_started) {
       caller_.close_started = true;
-      driver_->close();
+      driver_->close(final_close_shape_);
     }
   });
   return world_->outcome();

@@ -23,10 +23,15 @@
 
 namespace lockstep::conformance::properties {
 
+/// "context, no-error" and the like.
+std::string host_call_shape_text(const HostCallShape& shape);
+
 /// What the generated caller chooses for the whole case, before any command.
 struct ServiceCaseSettings {
   bool full_fault_disclosure = false;
   std::uint64_t close_timeout_ns = 0;
+  HostCallShape open_shape;
+  HostCallShape final_close_shape;  ///< the close at the end, if no command closed the host
 
   std::string to_text() const;
 };
@@ -62,7 +67,7 @@ struct ServiceCaller {
   /// The line under client `index` drops now (both ends see it).
   void drop(std::size_t index);
   /// A closer thread starts closing the host; the caller goes on.
-  void start_close();
+  void start_close(HostCallShape shape);
   /// Every client fiber has ended (left, walked away, or found its session over).
   bool clients_finished() const;
 };
@@ -88,6 +93,7 @@ class ServiceSystem {
   std::unique_ptr<ServiceDriver> driver_;
   ServiceCaller caller_;
   std::unique_ptr<CallerMailbox> mailbox_;
+  HostCallShape final_close_shape_;
   bool opened_ = false;
 };
 

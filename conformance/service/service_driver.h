@@ -14,7 +14,7 @@
 //       anything but the strings newest first under full disclosure.
 //   SV3 an operation invoked, or a reply sent, for a message sent after a WS_S_END reply; a
 //       channel left open after such a message.
-//   SV4 a second cancel, a cancel after completion or after free-state, free-state before
+//   SV4 a second cancel, a cancel after free-state, free-state before
 //       completion, twice, or never.
 //   SV5 after an abort: a heap released, or the close completed, before the call completed.
 //   SV6 a call served on a channel accepted after the close call returned; the close completed
@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,6 +44,12 @@ class RawClient;
 
 inline constexpr const char* kSecretMarker = "LOCKSTEP-SECRET";
 inline constexpr const char* kServiceAddress = "service://under-test";
+
+/// How the user code makes one host call; unset fields of a call are drawn by the schedule.
+struct HostCallShape {
+  bool with_context = true;
+  bool with_error = false;
+};
 
 struct ServiceDriverConfig {
   WS_FAULT_DISCLOSURE fault_disclosure = WS_MINIMAL_FAULT_DISCLOSURE;
@@ -89,11 +96,11 @@ class ServiceDriver {
   ServiceDriver& operator=(const ServiceDriver&) = delete;
 
   /// On a fiber: creates and opens the host (open monitored). False if either failed.
-  bool create_and_open();
+  bool create_and_open(std::optional<HostCallShape> shape = std::nullopt);
   /// On a fiber: closes the host (monitored) and checks what was still in flight.
-  void close();
+  void close(std::optional<HostCallShape> shape = std::nullopt);
   /// On any fiber, once open: aborts the host (monitored). Later calls do nothing.
-  void abort();
+  void abort(std::optional<bool> with_error = std::nullopt);
   /// On a client fiber: connects and makes up to `requests` calls, drawing closes and drops.
   void run_client(std::uint32_t requests);
   /// On a client fiber: records and sends one request, `after_end` when the session already

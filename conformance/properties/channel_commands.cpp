@@ -86,7 +86,11 @@ void ReceiveCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) c
   const ChannelCallShape receive_shape = shape;
   const std::size_t capacity = capacity_bytes;
   const bool is_optional = optional;
-  system.run_on_caller([receive_shape, capacity, is_optional](ChannelCaller& caller) {
+  const std::uint64_t lead = lead_ns;
+  system.run_on_caller([receive_shape, capacity, is_optional, lead](ChannelCaller& caller) {
+    if (lead > 0) {
+      caller.simulation->sleep_for(lead);
+    }
     keep_or_wait(caller,
                  caller.driver->receive(is_optional, capacity, receive_shape.call_shape()),
                  receive_shape);
@@ -97,6 +101,9 @@ void ReceiveCommand::show(std::ostream& os) const {
   os << "Receive(" << capacity_bytes << " bytes, " << (optional ? "optional" : "required")
      << ", ";
   shape.show(os);
+  if (lead_ns > 0) {
+    os << ", after " << lead_ns << " ns";
+  }
   os << ")";
 }
 

@@ -60,6 +60,9 @@ struct SendCommand : ChannelCommand {
 struct ReceiveCommand : ChannelCommand {
   std::size_t capacity_bytes = *rc::gen::element<std::size_t>(64, 32, 3, 1);
   bool optional = *rc::gen::arbitrary<bool>();
+  /// The caller first sleeps this long: often enough for the echo to be buffered already, so
+  /// that the receive is served at once (the synchronous-completion path).
+  std::uint64_t lead_ns = *rc::gen::element<std::uint64_t>(0, 0, 50'000'000);
   ChannelCallShape shape;
   void checkPreconditions(const ChannelModel& model) const override;
   void apply(ChannelModel& model) const override;

@@ -39,7 +39,8 @@ struct ChannelCaseRecorder {
 };
 
 /// The body of the property (draws the seed and the commands; RC_FAILs on a failing case).
+/// With `focus_rule`, only a violation of that rule fails the case (see PropertyCase).
 void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
-                        ChannelCaseRecorder& recorder);
+                        ChannelCaseRecorder& recorder, const std::string& focus_rule = {});
 
 }  // namespace lockstep::conformance::properties

@@ -41,7 +41,16 @@ struct PropertyCase {
   /// Set when a property's own claim (beyond the rule checks) did not hold.
   std::string claim_broken;
 
-  bool failed() const { return !outcome.world.passed() || !claim_broken.empty(); }
+  /// When set, the case only counts as failing if it breaks this rule: checking one conjunct
+  /// of the property, so that RapidCheck's shrinking keeps a counterexample of that rule.
+  std::string focus_rule;
+
+  bool failed() const {
+    if (!focus_rule.empty()) {
+      return names_rule(focus_rule);
+    }
+    return !outcome.world.passed() || !claim_broken.empty();
+  }
 
   /// "CH2: abort on an OPEN channel left it OPEN ..." per violation, or the scheduler's end.
   std::string violations_text() const;

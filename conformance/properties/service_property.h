@@ -37,7 +37,8 @@ struct ServiceCaseRecorder {
 };
 
 /// The body of the property (draws the seed, settings and commands; RC_FAILs on a failure).
+/// With `focus_rule`, only a violation of that rule fails the case (see PropertyCase).
 void check_service_case(const lockstep_implementation& implementation,
-                        ServiceCaseRecorder& recorder);
+                        ServiceCaseRecorder& recorder, const std::string& focus_rule = {});
 
 }  // namespace lockstep::conformance::properties

@@ -11,7 +11,7 @@ namespace {
 
 // Triggers that need a rare interleaving take a few hundred cases; a holding target runs
 // RC_PARAMS's max_success.
-constexpr int kCasesToCatchAMutant = 1000;
+constexpr int kCasesToCatchAMutant = 3000;
 constexpr int kCasesForAnUnreachedMutant = 150;
 
 }  // namespace

@@ -21,8 +21,9 @@ TEST_P(ServiceHostProperty, ReachesTheRegistrysVerdict) {
   const PropertyTarget& target = GetParam();
   const lockstep_implementation& table = *target.implementation->table;
   ServiceCaseRecorder recorder;
-  judge_target("service host", target, [&] { check_service_case(table, recorder); },
-               recorder.cases);
+  judge_target(
+      "service host", target,
+      [&] { check_service_case(table, recorder, target.must_fail_on); }, recorder.cases);
   if (target.must_fail_on.empty()) {
     // A property whose cases never reach the operation would hold vacuously.
     EXPECT_GT(recorder.calls_invoked, recorder.cases.runs() / 4)

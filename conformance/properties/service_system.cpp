@@ -137,7 +137,9 @@ ServiceSystem::ServiceSystem(const lockstep_implementation& implementation,
   mailbox_ = std::make_unique<CallerMailbox>(*world_);
   final_close_shape_ = settings.final_close_shape;
   const HostCallShape open_shape = settings.open_shape;
-  mailbox_->issue([this, open_shape] { opened_ = driver_->create_and_open(open_shape); });
+  // A host that fails to open leaves every later command without effect; the driver's
+  // checks still run at the end.
+  mailbox_->issue([this, open_shape] { driver_->create_and_open(open_shape); });
 }
 
 ServiceSystem::~ServiceSystem() {

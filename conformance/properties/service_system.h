@@ -94,7 +94,6 @@ class ServiceSystem {
   ServiceCaller caller_;
   std::unique_ptr<CallerMailbox> mailbox_;
   HostCallShape final_close_shape_;
-  bool opened_ = false;
 };
 
 }  // namespace lockstep::conformance::properties

@@ -224,6 +224,10 @@ const char* mode_text(AsyncStepMode mode) {
 
 }  // namespace
 
+std::string AsyncChainStep::to_text() const {
+  return std::string(mode_text(mode)) + " " + (result == S_OK ? "S_OK" : hresult_text(result));
+}
+
 std::vector<AsyncChainStep> AsyncChainScript::expanded_steps() const {
   if (long_synchronous) {
     return std::vector<AsyncChainStep>(kLongChainSteps, AsyncChainStep{});
@@ -239,8 +243,7 @@ std::string AsyncChainScript::to_text() const {
   }
   text += "[";
   for (std::size_t index = 0; index < steps.size(); ++index) {
-    text += (index == 0 ? "" : ", ") + std::string(mode_text(steps[index].mode)) + " " +
-            (steps[index].result == S_OK ? std::string("S_OK") : hresult_text(steps[index].result));
+    text += (index == 0 ? "" : ", ") + steps[index].to_text();
   }
   return text + "]";
 }

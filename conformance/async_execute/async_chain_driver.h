@@ -35,6 +35,9 @@ enum class AsyncStepMode : std::uint8_t { synchronous, later, early };
 struct AsyncChainStep {
   AsyncStepMode mode = AsyncStepMode::synchronous;
   HRESULT result = S_OK;
+
+  /// "sync S_OK", "later 0x803D0021".
+  std::string to_text() const;
 };
 
 /// What the caller asks of one chain.

@@ -17,20 +17,20 @@ void StartChainCommand::checkPreconditions(const AsyncExecuteModel& model) const
 
 void StartChainCommand::apply(AsyncExecuteModel& model) const {
   ++model.chains;
-  if (!await_now) {
+  if (leave_in_flight) {
     ++model.in_flight;
   }
 }
 
 void StartChainCommand::run(const AsyncExecuteModel& /*model*/, AsyncExecuteSystem& system) const {
   const AsyncChainScript chain = script;
-  const bool await = await_now;
+  const bool await = !leave_in_flight;
   system.run_on_caller(
       [chain, await](AsyncExecuteCaller& caller) { caller.start_chain(chain, await); });
 }
 
 void StartChainCommand::show(std::ostream& os) const {
-  os << "StartChain(" << script.to_text() << (await_now ? ", awaited)" : ", left in flight)");
+  os << "StartChain(" << script.to_text() << (leave_in_flight ? ", left in flight)" : ", awaited)");
 }
 
 void AwaitChainsCommand::checkPreconditions(const AsyncExecuteModel& model) const {

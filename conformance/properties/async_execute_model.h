@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <utility>
 #include <vector>
 
 #include <rapidcheck.h>
@@ -36,15 +37,30 @@ struct AsyncExecuteModel {
 
 using AsyncExecuteCommand = rc::state::Command<AsyncExecuteModel, AsyncExecuteSystem>;
 
+/// An integer in [min, max) over the whole range at every size (rc::gen::inRange scales the
+/// range with the case's size, so small cases would never draw its top); shrinks toward min.
+/// The choices are drawn as indices because rc::gen::element and weightedElement never shrink.
+inline rc::Gen<int> full_range(int min, int max) {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange(min, max));
+}
+
+/// True with probability numerator/denominator; shrinks to false.
+inline bool generate_chance(int numerator, int denominator) {
+  return *full_range(0, denominator) >= denominator - numerator;
+}
+
 /// One step: sync, later (from a worker) or early (completed on a worker while it runs),
 /// mostly S_OK; shrinks toward a synchronous S_OK step.
 inline rc::Gen<AsyncChainStep> generate_chain_step() {
-  return rc::gen::build<AsyncChainStep>(
-      rc::gen::set(&AsyncChainStep::mode,
-                   rc::gen::element(AsyncStepMode::synchronous, AsyncStepMode::later,
-                                    AsyncStepMode::early)),
-      rc::gen::set(&AsyncChainStep::result,
-                   rc::gen::weightedElement<HRESULT>({{3, S_OK}, {1, WS_E_OTHER}})));
+  return rc::gen::map(rc::gen::pair(full_range(0, 3), full_range(0, 4)),
+                      [](const std::pair<int, int>& drawn) {
+                        AsyncChainStep step;
+                        step.mode = drawn.first == 0   ? AsyncStepMode::synchronous
+                                    : drawn.first == 1 ? AsyncStepMode::later
+                                                       : AsyncStepMode::early;
+                        step.result = drawn.second == 3 ? WS_E_OTHER : S_OK;
+                        return step;
+                      });
 }
 
 /// A chain's script: mostly with a context; 1-6 steps, or now and then a long synchronous
@@ -52,8 +68,8 @@ inline rc::Gen<AsyncChainStep> generate_chain_step() {
 /// a short chain keeps them: a counterexample found on a long chain shrinks to a few steps.
 inline AsyncChainScript generate_chain_script() {
   AsyncChainScript script;
-  script.long_synchronous = *rc::gen::weightedElement<bool>({{7, false}, {1, true}});
-  script.with_context = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+  script.long_synchronous = generate_chance(1, 8);
+  script.with_context = !generate_chance(1, 4);
   script.with_error = *rc::gen::arbitrary<bool>();
   script.steps = *rc::gen::nonEmpty(
       rc::gen::resize(static_cast<int>(AsyncExecuteModel::kMaxSteps),
@@ -65,7 +81,7 @@ inline AsyncChainScript generate_chain_script() {
 /// while its next commands run.
 struct StartChainCommand : AsyncExecuteCommand {
   AsyncChainScript script = generate_chain_script();
-  bool await_now = *rc::gen::element(true, false);  ///< shrinks to awaiting it
+  bool leave_in_flight = *rc::gen::arbitrary<bool>();  ///< shrinks to awaiting it
   void checkPreconditions(const AsyncExecuteModel& model) const override;
   void apply(AsyncExecuteModel& model) const override;
   void run(const AsyncExecuteModel& model, AsyncExecuteSystem& system) const override;
@@ -98,7 +114,7 @@ inline auto async_execute_command_generator() {
 /// The settings a case starts with.
 inline AsyncExecuteCaseSettings generate_async_execute_settings() {
   AsyncExecuteCaseSettings settings;
-  settings.worker_threads = *rc::gen::inRange<std::uint32_t>(1, 4);
+  settings.worker_threads = static_cast<std::uint32_t>(*full_range(1, 4));
   return settings;
 }
 

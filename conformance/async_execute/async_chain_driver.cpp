@@ -25,8 +25,8 @@ struct ChainScript {
   std::uint64_t steps_run = 0;
   HRESULT expected_input = S_OK;
   bool went_asynchronous = false;
-  bool cut_short = false;          // recursion detected: the chain was ended on purpose
-  bool ended = false;              // the last scripted step has run
+  bool cut_short = false;  // recursion detected: the chain was ended on purpose
+  bool ended = false;      // the last scripted step has run
   std::uint64_t first_thread = 0;
   std::uintptr_t first_frame = 0;
   harness::MonitoredCall* call = nullptr;
@@ -101,8 +101,7 @@ void complete_on_worker(void* state, WS_CALLBACK_MODEL model) {
 }
 
 HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
-                      WS_ASYNC_OPERATION* next, const WS_ASYNC_CONTEXT* context,
-                      WS_ERROR* error) {
+                      WS_ASYNC_OPERATION* next, const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
   ChainScript* chain = chain_of(callback_state);
   if (chain == nullptr) {
     active->world->violations().record("AM10", "async-execute",
@@ -120,7 +119,8 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
     if (extra > kStepsAfterEndTolerated) {
       // The implementation would loop forever inside one call: stop the schedule here (the
       // scheduler reports the exception as the schedule's failure; the violation is recorded).
-      throw std::runtime_error(chain->label + ": WsAsyncExecute keeps invoking steps after the "
+      throw std::runtime_error(chain->label +
+                               ": WsAsyncExecute keeps invoking steps after the "
                                "chain ended; schedule stopped");
     }
     return input;
@@ -170,8 +170,8 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
   const lockstep_host& host = *active->host;
   Completion* completion =
       active->completions
-          .emplace_back(std::make_unique<Completion>(Completion{
-              context->callback, context->callbackState, result, error, &host, nullptr}))
+          .emplace_back(std::make_unique<Completion>(
+              Completion{context->callback, context->callbackState, result, error, &host, nullptr}))
           .get();
   if (mode == AsyncStepMode::early) {
     lockstep_event* done = host.event_create(host.self, 1, 0);
@@ -291,17 +291,21 @@ harness::MonitoredCall& AsyncChainDriver::start(const AsyncChainScript& script) 
       static_cast<WS_ASYNC_STATE*>(call.add_buffer("WS_ASYNC_STATE", sizeof(WS_ASYNC_STATE)));
   void* token = token_of(index);
   const lockstep_implementation& implementation = *state.implementation;
-  call.invoke([&implementation, async_state, token](const WS_ASYNC_CONTEXT* context,
-                                                    WS_ERROR* error) {
-    return implementation.async_execute(async_state, &scripted_step, WS_SHORT_CALLBACK, token,
-                                        context, error);
-  });
+  call.invoke(
+      [&implementation, async_state, token](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+        return implementation.async_execute(async_state, &scripted_step, WS_SHORT_CALLBACK, token,
+                                            context, error);
+      });
   return call;
 }
 
-void AsyncChainDriver::wait(harness::MonitoredCall& call) { state_->world->monitor().wait(call); }
+void AsyncChainDriver::wait(harness::MonitoredCall& call) {
+  state_->world->monitor().wait(call);
+}
 
-std::uint64_t AsyncChainDriver::chains() const { return state_->chains.size(); }
+std::uint64_t AsyncChainDriver::chains() const {
+  return state_->chains.size();
+}
 
 std::uint64_t AsyncChainDriver::steps_run() const {
   std::uint64_t steps = 0;

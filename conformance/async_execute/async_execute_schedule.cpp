@@ -34,9 +34,10 @@ AsyncChainScript draw_chain(Simulation& simulation) {
 
 }  // namespace
 
-AsyncExecuteScheduleResult run_async_execute_schedule(
-    const lockstep_implementation& implementation, std::uint64_t schedule_seed,
-    std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+AsyncExecuteScheduleResult run_async_execute_schedule(const lockstep_implementation& implementation,
+                                                      std::uint64_t schedule_seed,
+                                                      std::unique_ptr<Strategy> strategy,
+                                                      const harness::ScheduleOptions& options) {
   harness::WorldConfig config;
   config.seed = schedule_seed;
   config.keep_trace_events = options.keep_trace_events;

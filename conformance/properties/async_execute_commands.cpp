@@ -37,13 +37,17 @@ void AwaitChainsCommand::checkPreconditions(const AsyncExecuteModel& model) cons
   RC_PRE(model.in_flight > 0);
 }
 
-void AwaitChainsCommand::apply(AsyncExecuteModel& model) const { model.in_flight = 0; }
+void AwaitChainsCommand::apply(AsyncExecuteModel& model) const {
+  model.in_flight = 0;
+}
 
 void AwaitChainsCommand::run(const AsyncExecuteModel& /*model*/, AsyncExecuteSystem& system) const {
   system.run_on_caller([](AsyncExecuteCaller& caller) { caller.await_all(); });
 }
 
-void AwaitChainsCommand::show(std::ostream& os) const { os << "AwaitChains"; }
+void AwaitChainsCommand::show(std::ostream& os) const {
+  os << "AwaitChains";
+}
 
 void AsyncExecutePauseCommand::run(const AsyncExecuteModel& /*model*/,
                                    AsyncExecuteSystem& system) const {

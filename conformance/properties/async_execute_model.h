@@ -106,9 +106,8 @@ struct AsyncExecutePauseCommand : AsyncExecuteCommand {
 /// The generator of one command for a model state (for rc::state::gen::commands).
 inline auto async_execute_command_generator() {
   // Listed more than once: drawn more often. Chains are what the property is about.
-  return rc::state::gen::execOneOfWithArgs<StartChainCommand, StartChainCommand,
-                                           StartChainCommand, AwaitChainsCommand,
-                                           AsyncExecutePauseCommand>();
+  return rc::state::gen::execOneOfWithArgs<StartChainCommand, StartChainCommand, StartChainCommand,
+                                           AwaitChainsCommand, AsyncExecutePauseCommand>();
 }
 
 /// The settings a case starts with.

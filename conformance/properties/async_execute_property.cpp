@@ -6,7 +6,7 @@
 namespace lockstep::conformance::properties {
 
 // AM10 from the steps and the end-of-chain checks; AM1-AM7 and AM11 from the call monitor.
-const std::vector<std::string> kAsyncExecuteChainRules = {"AM1", "AM2", "AM3", "AM4", "AM5",
+const std::vector<std::string> kAsyncExecuteChainRules = {"AM1", "AM2", "AM3",  "AM4", "AM5",
                                                           "AM6", "AM7", "AM10", "AM11"};
 
 namespace {

@@ -3,13 +3,10 @@
 // The caller runs one to three chains, each drawn through the simulation: with or without an
 // async context and a WS_ERROR; 1-6 steps (sometimes 3000 synchronous ones); each step
 // completing synchronously, later from a worker thread, or early (its completion runs on a
-// worker while the step is still running, rule AM12), with S_OK or a failure. The steps are
-// the harness's; they check, and record as AM10: next->function is NULL on entry; each step
-// receives its predecessor's result, failures included; no step runs after the chain ended;
-// the final result is the last step's; a chain of synchronous steps does not grow the stack
-// (recursion; the chain is cut short before the stack could overflow); a chain that never went
-// asynchronous completes synchronously; every step of the script ran. The monitor adds AM1-AM7
-// (the WS_ASYNC_STATE is a guarded caller buffer: touching it after completion is AM6).
+// worker while the step is still running, rule AM12), with S_OK or a failure. It waits for
+// each chain at once or leaves it in flight until the end. The AsyncChainDriver runs the
+// chains with the harness's steps and checks AM10 (async_chain_driver.h); the monitor adds
+// AM1-AM7. The draws and their order are part of every schedule's decision log.
 #pragma once
 
 #include <cstdint>

@@ -17,6 +17,9 @@ bool provides(const Implementation& implementation, std::string_view part) {
   if (part == "service-host") {
     return implementation.table->service_host != nullptr;
   }
+  if (part == "async-execute") {
+    return implementation.table->async_execute != nullptr;
+  }
   return false;
 }
 

@@ -18,6 +18,7 @@
 #include <rapidcheck/state.h>
 
 #include "conformance/properties/async_execute_system.h"
+#include "conformance/properties/property_generators.h"
 
 namespace lockstep::conformance {
 
@@ -36,18 +37,6 @@ struct AsyncExecuteModel {
 };
 
 using AsyncExecuteCommand = rc::state::Command<AsyncExecuteModel, AsyncExecuteSystem>;
-
-/// An integer in [min, max) over the whole range at every size (rc::gen::inRange scales the
-/// range with the case's size, so small cases would never draw its top); shrinks toward min.
-/// The choices are drawn as indices because rc::gen::element and weightedElement never shrink.
-inline rc::Gen<int> full_range(int min, int max) {
-  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange(min, max));
-}
-
-/// True with probability numerator/denominator; shrinks to false.
-inline bool generate_chance(int numerator, int denominator) {
-  return *full_range(0, denominator) >= denominator - numerator;
-}
 
 /// One step: sync, later (from a worker) or early (completed on a worker while it runs),
 /// mostly S_OK; shrinks toward a synchronous S_OK step.
@@ -98,7 +87,8 @@ struct AwaitChainsCommand : AsyncExecuteCommand {
 
 /// The caller sleeps: completions of chains in flight run before its next command.
 struct AsyncExecutePauseCommand : AsyncExecuteCommand {
-  std::uint64_t duration_ns = *rc::gen::element<std::uint64_t>(0, 100'000, 1'000'000, 5'000'000);
+  std::uint64_t duration_ns =
+      generate_one_of<std::uint64_t>({0, 100'000, 1'000'000, 5'000'000});
   void run(const AsyncExecuteModel& model, AsyncExecuteSystem& system) const override;
   void show(std::ostream& os) const override;
 };

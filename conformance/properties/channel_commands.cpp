@@ -22,9 +22,9 @@ void keep_or_wait(ChannelCaller& caller, harness::MonitoredCall& call,
 }  // namespace
 
 ChannelCallShape::ChannelCallShape()
-    : with_context(*rc::gen::weightedElement<bool>({{3, true}, {1, false}})),
-      with_error(*rc::gen::arbitrary<bool>()),
-      keep_in_flight(*rc::gen::arbitrary<bool>()) {}
+    : with_context(!generate_chance(1, 4)),
+      with_error(generate_chance(1, 2)),
+      keep_in_flight(generate_chance(1, 2)) {}
 
 void ChannelCallShape::show(std::ostream& os) const {
   os << (with_context ? "context" : "null-context") << ", " << (with_error ? "error" : "no-error")

@@ -16,6 +16,7 @@
 #include <rapidcheck/state.h>
 
 #include "conformance/properties/channel_system.h"
+#include "conformance/properties/property_generators.h"
 
 namespace lockstep::conformance::properties {
 
@@ -50,7 +51,7 @@ struct OpenCommand : ChannelCommand {
 };
 
 struct SendCommand : ChannelCommand {
-  std::size_t body_bytes = *rc::gen::inRange<std::size_t>(1, 24);
+  std::size_t body_bytes = static_cast<std::size_t>(*full_range(1, 24));
   ChannelCallShape shape;
   void apply(ChannelModel& model) const override;
   void run(const ChannelModel& model, ChannelSystem& system) const override;
@@ -58,11 +59,11 @@ struct SendCommand : ChannelCommand {
 };
 
 struct ReceiveCommand : ChannelCommand {
-  std::size_t capacity_bytes = *rc::gen::element<std::size_t>(64, 32, 3, 1);
+  std::size_t capacity_bytes = generate_one_of<std::size_t>({64, 32, 3, 1});
   bool optional = *rc::gen::arbitrary<bool>();
   /// The caller first sleeps this long: often enough for the echo to be buffered already, so
   /// that the receive is served at once (the synchronous-completion path).
-  std::uint64_t lead_ns = *rc::gen::element<std::uint64_t>(0, 0, 50'000'000);
+  std::uint64_t lead_ns = generate_chance(1, 3) ? 50'000'000 : 0;
   ChannelCallShape shape;
   void checkPreconditions(const ChannelModel& model) const override;
   void apply(ChannelModel& model) const override;
@@ -71,8 +72,8 @@ struct ReceiveCommand : ChannelCommand {
 };
 
 struct RequestReplyCommand : ChannelCommand {
-  std::size_t request_bytes = *rc::gen::inRange<std::size_t>(1, 24);
-  std::size_t capacity_bytes = *rc::gen::element<std::size_t>(64, 32, 3, 1);
+  std::size_t request_bytes = static_cast<std::size_t>(*full_range(1, 24));
+  std::size_t capacity_bytes = generate_one_of<std::size_t>({64, 32, 3, 1});
   ChannelCallShape shape;
   void run(const ChannelModel& model, ChannelSystem& system) const override;
   void show(std::ostream& os) const override;
@@ -110,8 +111,8 @@ struct InjectSessionEndCommand : ChannelCommand {
 
 /// The caller sleeps: deliveries and completions land before its next call.
 struct PauseCommand : ChannelCommand {
-  std::uint64_t duration_ns = *rc::gen::element<std::uint64_t>(0, 1'000, 100'000, 5'000'000,
-                                                               50'000'000);
+  std::uint64_t duration_ns =
+      generate_one_of<std::uint64_t>({0, 1'000, 100'000, 5'000'000, 50'000'000});
   void run(const ChannelModel& model, ChannelSystem& system) const override;
   void show(std::ostream& os) const override;
 };

@@ -19,7 +19,8 @@ void ConnectClientCommand::run(const ServiceModel& /*model*/, ServiceSystem& sys
 void ConnectClientCommand::show(std::ostream& os) const { os << "ConnectClient"; }
 
 ClientCommand::ClientCommand(const ServiceModel& model)
-    : client(*rc::gen::inRange<std::size_t>(0, std::max<std::size_t>(1, model.client_gone.size()))) {}
+    : client(static_cast<std::size_t>(
+          *full_range(0, static_cast<int>(std::max<std::size_t>(1, model.client_gone.size()))))) {}
 
 void ClientCommand::checkPreconditions(const ServiceModel& model) const {
   RC_PRE(model.client_usable(client));
@@ -27,7 +28,7 @@ void ClientCommand::checkPreconditions(const ServiceModel& model) const {
 
 RequestCommand::RequestCommand(const ServiceModel& model)
     : ClientCommand(model),
-      await_reply(*rc::gen::weightedElement<bool>({{4, true}, {1, false}})) {}
+      await_reply(!generate_chance(1, 5)) {}
 
 void RequestCommand::apply(ServiceModel& model) const {
   ++model.requests;

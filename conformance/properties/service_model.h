@@ -17,6 +17,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include "conformance/properties/property_generators.h"
 #include "conformance/properties/service_system.h"
 
 namespace lockstep::conformance::properties {
@@ -38,8 +39,8 @@ using ServiceCommand = rc::state::Command<ServiceModel, ServiceSystem>;
 /// How the user code calls open or close: mostly with a context, a WS_ERROR or not.
 inline HostCallShape generate_host_call_shape() {
   HostCallShape shape;
-  shape.with_context = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
-  shape.with_error = *rc::gen::arbitrary<bool>();
+  shape.with_context = !generate_chance(1, 4);
+  shape.with_error = generate_chance(1, 2);
   return shape;
 }
 
@@ -86,7 +87,7 @@ struct DropClientCommand : ClientCommand {
 /// The caller aborts the host (SV4, SV5); only once some request was made, since an abort
 /// ends what could follow.
 struct AbortHostCommand : ServiceCommand {
-  bool with_error = *rc::gen::arbitrary<bool>();
+  bool with_error = generate_chance(1, 2);
   void checkPreconditions(const ServiceModel& model) const override;
   void apply(ServiceModel& model) const override;
   void run(const ServiceModel& model, ServiceSystem& system) const override;
@@ -105,8 +106,8 @@ struct CloseHostCommand : ServiceCommand {
 
 /// The caller sleeps: requests, operations and completions progress before its next command.
 struct ServicePauseCommand : ServiceCommand {
-  std::uint64_t duration_ns = *rc::gen::element<std::uint64_t>(0, 100'000, 1'000'000, 5'000'000,
-                                                               25'000'000);
+  std::uint64_t duration_ns =
+      generate_one_of<std::uint64_t>({0, 100'000, 1'000'000, 5'000'000, 25'000'000});
   void run(const ServiceModel& model, ServiceSystem& system) const override;
   void show(std::ostream& os) const override;
 };
@@ -124,8 +125,8 @@ inline auto service_command_generator() {
 /// The settings a case starts with (fault disclosure, close timeout).
 inline ServiceCaseSettings generate_service_settings() {
   ServiceCaseSettings settings;
-  settings.full_fault_disclosure = *rc::gen::arbitrary<bool>();
-  settings.close_timeout_ns = *rc::gen::element<std::uint64_t>(0, 1'000'000, 4'000'000);
+  settings.full_fault_disclosure = generate_chance(1, 2);
+  settings.close_timeout_ns = generate_one_of<std::uint64_t>({0, 1'000'000, 4'000'000});
   settings.open_shape = generate_host_call_shape();
   settings.final_close_shape = generate_host_call_shape();
   return settings;

@@ -23,6 +23,7 @@ bool fails_on(const harness::WorldResult& result, const std::string& rule) {
 
 // The child's answer to a probe: "1 " or "0 " (still fails), then the log it consumed.
 ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& log,
+                             std::uint64_t decision_budget,
                              const harness::IsolationLimits& limits) {
   ShrinkAttempt attempt{false, log};
   if (interrupt_signal() != 0) {
@@ -31,7 +32,7 @@ ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& lo
   const harness::IsolatedOutcome isolated = harness::run_isolated(
       [&] {
         const harness::ScheduleOutcome outcome = subject.suite->run(
-            *subject.implementation, subject.schedule_seed, make_guided_strategy(log), {});
+            *subject.implementation, subject.schedule_seed, make_guided_strategy(log, decision_budget), {});
         return std::string(fails_on(outcome.world, subject.rule) ? "1 " : "0 ") +
                outcome.decisions.to_text();
       },
@@ -118,7 +119,10 @@ std::optional<ShrunkReplay> shrink_replay(const ShrinkSubject& subject,
                                           std::string& error) {
   const ShrinkResult result = shrink_decision_log(
       original.decisions,
-      [&](const DecisionLog& log) { return probe_isolated(subject, log, limits); }, max_runs);
+      [&](const DecisionLog& log, std::uint64_t decision_budget) {
+        return probe_isolated(subject, log, decision_budget, limits);
+      },
+      max_runs);
   if (interrupt_signal() != 0) {
     error = "interrupted before the shrink finished";
     return std::nullopt;

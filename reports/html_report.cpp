@@ -176,6 +176,9 @@ std::string not_shrunk_reason(const RunReport& report, const Failure& failure,
   if (report.shrink_runs == 0) {
     return "shrinking was off (--shrink-runs 0)";
   }
+  if (report.interrupted && chosen_for_shrinking) {
+    return "the run was interrupted before it shrank its failures";
+  }
   if (!chosen_for_shrinking) {
     return "the run shrinks the first failure of each rule; lockstep shrink minimises this one";
   }

@@ -31,8 +31,9 @@ ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& lo
   }
   const harness::IsolatedOutcome isolated = harness::run_isolated(
       [&] {
-        const harness::ScheduleOutcome outcome = subject.suite->run(
-            *subject.implementation, subject.schedule_seed, make_guided_strategy(log, decision_budget), {});
+        const harness::ScheduleOutcome outcome =
+            subject.suite->run(*subject.implementation, subject.schedule_seed,
+                               make_guided_strategy(log, decision_budget), {});
         return std::string(fails_on(outcome.world, subject.rule) ? "1 " : "0 ") +
                outcome.decisions.to_text();
       },
@@ -51,9 +52,9 @@ ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& lo
 
 // "<fails> <trace hash> <steps> <explanation bytes>\n<explanation><chrome trace>"
 std::string encode(const IsolatedRerun& rerun) {
-  return std::to_string(rerun.still_fails ? 1 : 0) + " " + std::to_string(rerun.trace_hash) +
-         " " + std::to_string(rerun.steps) + " " + std::to_string(rerun.explanation.size()) +
-         "\n" + rerun.explanation + rerun.chrome_trace;
+  return std::to_string(rerun.still_fails ? 1 : 0) + " " + std::to_string(rerun.trace_hash) + " " +
+         std::to_string(rerun.steps) + " " + std::to_string(rerun.explanation.size()) + "\n" +
+         rerun.explanation + rerun.chrome_trace;
 }
 
 std::optional<IsolatedRerun> decode(const std::string& text) {

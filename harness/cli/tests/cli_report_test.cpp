@@ -32,7 +32,7 @@ std::string attribute_of(const std::string& xml, const std::string& element,
 // Each test its own directory: CTest runs tests of one binary in parallel processes.
 std::filesystem::path report_of_a_failing_run(const std::string& name) {
   const auto directory = fresh_directory(name);
-  run_lockstep("run --runs 40 --seed 9 --report " + directory.string());
+  run_lockstep("run --runs 40 --seed 9 --shrink-runs 10 --report " + directory.string());
   return directory;
 }
 

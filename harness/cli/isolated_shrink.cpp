@@ -1,6 +1,9 @@
 // Isolated shrink probes and re-runs, and what their children send back.
 #include "harness/cli/isolated_shrink.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <charconv>
 
 #include "harness/cli/interrupt_signals.h"
@@ -21,6 +24,18 @@ bool fails_on(const harness::WorldResult& result, const std::string& rule) {
   return !result.passed() && std::string(outcome_name(result.run.outcome)) == rule;
 }
 
+// In a probe's child: an edited log that steers a defective implementation into a crash is
+// an expected answer ("not the same failure"), not news for the user, so what the sanitizers
+// or the implementation would print about it goes nowhere.
+void silence_output() {
+  const int null_device = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null_device >= 0) {
+    ::dup2(null_device, STDOUT_FILENO);
+    ::dup2(null_device, STDERR_FILENO);
+    ::close(null_device);
+  }
+}
+
 // The child's answer to a probe: "1 " or "0 " (still fails), then the log it consumed.
 ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& log,
                              std::uint64_t decision_budget,
@@ -31,6 +46,7 @@ ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& lo
   }
   const harness::IsolatedOutcome isolated = harness::run_isolated(
       [&] {
+        silence_output();
         const harness::ScheduleOutcome outcome =
             subject.suite->run(*subject.implementation, subject.schedule_seed,
                                make_guided_strategy(log, decision_budget), {});

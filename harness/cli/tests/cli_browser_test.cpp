@@ -46,7 +46,7 @@ TEST(CliBrowser, ChromiumRendersTheTableAndTheFailures) {
                     "check index.html in a browser";
   }
   const auto directory = fresh_directory("lockstep-cli-browser");
-  ASSERT_EQ(run_lockstep("run --runs 30 --seed 2 --shrink-runs 10 --report " +
+  ASSERT_EQ(run_lockstep("run --runs 30 --seed 2 --shrink-runs 3 --report " +
                          (directory / "report").string())
                 .exit_code,
             1);

@@ -174,7 +174,7 @@ std::string verdict_table(const RunReport& report, const std::vector<std::string
 std::string not_shrunk_reason(const RunReport& report, const Failure& failure,
                               bool chosen_for_shrinking) {
   if (report.shrink_runs == 0) {
-    return "shrinking was off (--shrink-runs 0)";
+    return "shrinking was off, --shrink-runs 0";
   }
   if (report.interrupted && chosen_for_shrinking) {
     return "the run was interrupted before it shrank its failures";
@@ -198,8 +198,9 @@ std::string timeline_section(const RunReport& report, const Failure& failure,
     html += "<p class=\"timeline-caption shrunk\">Timeline of the shrunk schedule: shrunk from " +
             std::to_string(failure.decisions) + " to " + std::to_string(failure.shrunk_decisions) +
             " decisions (" + std::to_string(failure.shrink_probes) +
-            " schedules tried), the same rule broken.</p>\n<p>Replay the shrunk schedule:</p>"
-            "<pre class=\"replay shrunk\"><code>" +
+            " schedules tried), the same rule broken.</p>\n<p class=\"explanation shrunk\">" +
+            text(failure.shrunk_explanation) +
+            "</p>\n<p>Replay the shrunk schedule:</p><pre class=\"replay shrunk\"><code>" +
             text(failure.shrunk_reproduce) + "</code></pre>\n";
   } else {
     html += "<p class=\"timeline-caption not-shrunk\">Timeline of the original schedule, " +

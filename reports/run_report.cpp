@@ -110,6 +110,7 @@ Json failure_json(const Failure& failure) {
   if (failure.shrunk()) {
     json["shrunk_decisions"] = failure.shrunk_decisions;
     json["shrunk_trace_hash"] = hex64(failure.shrunk_trace_hash);
+    json["shrunk_explanation"] = failure.shrunk_explanation;
     json["shrink_probes"] = failure.shrink_probes;
     json["shrunk_replay_file"] = failure.shrunk_replay_file;
     json["shrunk_replay"] = failure.shrunk_reproduce;
@@ -135,6 +136,7 @@ Failure parse_failure(const Json& json, const std::string& where) {
     failure.shrunk_reproduce = text_field(json, "shrunk_replay", where);
     failure.shrunk_decisions = count_field(json, "shrunk_decisions", where);
     failure.shrunk_trace_hash = hex_field(json, "shrunk_trace_hash", where);
+    failure.shrunk_explanation = text_field(json, "shrunk_explanation", where);
     failure.shrink_probes = count_field(json, "shrink_probes", where);
     if (failure.shrunk_replay_file.empty()) {
       throw ShapeError{where + ".shrunk_replay_file is empty"};
@@ -253,6 +255,7 @@ void Failure::forget_shrink() {
   shrunk_reproduce.clear();
   shrunk_decisions = 0;
   shrunk_trace_hash = 0;
+  shrunk_explanation.clear();
   shrink_probes = 0;
 }
 

@@ -42,6 +42,7 @@ struct Failure {
   std::string shrunk_reproduce;    ///< the command that replays the shrunk schedule
   std::uint64_t shrunk_decisions = 0;
   std::uint64_t shrunk_trace_hash = 0;
+  std::string shrunk_explanation;   ///< what the shrunk schedule broke, where
   std::uint64_t shrink_probes = 0;  ///< schedules the shrink ran
 
   bool shrunk() const { return !shrunk_replay_file.empty(); }

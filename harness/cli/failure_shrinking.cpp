@@ -130,6 +130,17 @@ bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
       return false;
     }
     shrunk.shrunk_replay_file = shrunk_stem_path(failure) + ".replay";
+    // The explanation is read back from the file the shrink wrote, which holds it whole.
+    std::string unreadable;
+    const std::optional<reports::ReplayFile> written = reports::read_replay_file(
+        (std::filesystem::path(options.report_directory) / shrunk.shrunk_replay_file).string(),
+        unreadable);
+    if (!written) {
+      std::fprintf(stderr, "lockstep: could not shrink %s: %s\n",
+                   failure.file_stem(implementation.name).c_str(), unreadable.c_str());
+      return true;
+    }
+    shrunk.shrunk_explanation = written->explanation;
     shrunk.shrunk_reproduce =
         "lockstep replay " +
         (std::filesystem::path(options.report_directory) / shrunk.shrunk_replay_file).string();

@@ -66,6 +66,7 @@ RunReport shard_of(std::uint64_t shard, std::uint64_t shard_count,
     failure.shrunk_reproduce = "lockstep replay out/" + failure.shrunk_replay_file;
     failure.shrunk_decisions = failure.schedule_index + 1;
     failure.shrunk_trace_hash = failure.schedule_index * 31;
+    failure.shrunk_explanation = "shrunk " + std::to_string(failure.schedule_index);
     failure.shrink_probes = 50;
   }
   report.implementations = {implementation};
@@ -110,6 +111,7 @@ TEST(ReportMerge, ForgetsShrinksOfFailuresNoLongerFirstOfTheirRule) {
   EXPECT_FALSE(failures[1].shrunk());  // 5
   EXPECT_TRUE(failures[1].shrunk_reproduce.empty());
   EXPECT_EQ(failures[1].shrunk_decisions, 0u);
+  EXPECT_TRUE(failures[1].shrunk_explanation.empty());
   EXPECT_TRUE(failures[2].shrunk());  // 17, first AM1
   EXPECT_TRUE(failures[3].shrunk());  // 30, deadlock
   EXPECT_EQ(failures[2].shrunk_replay_file, "failures/mutant--echo--17.shrunk.replay");
@@ -175,6 +177,7 @@ TEST(RunReportJson, RoundTripsThroughParse) {
   EXPECT_EQ(failure.shrunk_replay_file, "failures/mutant--echo--4.shrunk.replay");
   EXPECT_EQ(failure.shrunk_decisions, 5u);
   EXPECT_EQ(failure.shrunk_trace_hash, 4u * 31);
+  EXPECT_EQ(failure.shrunk_explanation, "shrunk 4");
   EXPECT_EQ(parsed->shrink_runs, 50u);
 }
 

@@ -53,6 +53,9 @@ TEST(CliShrunkReport, TheFirstFailureOfTheRuleIsShrunkReplayedAndDrawn) {
   const std::string shrunk_file = first["shrunk_replay_file"];
   const std::string shrunk_text = read_text(directory / shrunk_file);
   EXPECT_NE(shrunk_text.find("\nrule AM2\n"), std::string::npos) << shrunk_text;
+  const std::string shrunk_explanation = first["shrunk_explanation"];
+  EXPECT_EQ(shrunk_explanation.rfind("AM2 at step ", 0), 0u) << shrunk_explanation;
+  EXPECT_NE(shrunk_text.find("\nexplanation " + shrunk_explanation + "\n"), std::string::npos);
   const std::string shrunk_replay = first["shrunk_replay"];
   ASSERT_EQ(shrunk_replay, "lockstep replay " + (directory / shrunk_file).string());
   const Outcome replayed = run_lockstep(shrunk_replay.substr(9));
@@ -97,7 +100,7 @@ TEST(CliShrunkReport, ShrinkRunsZeroShrinksNothing) {
   EXPECT_GT(files_ending_with(directory, ".replay"), 0u);
   const std::string html = read_text(directory / "index.html");
   EXPECT_EQ(html.find("shrunk from"), std::string::npos);
-  EXPECT_NE(html.find("not shrunk: shrinking was off (--shrink-runs 0)"), std::string::npos);
+  EXPECT_NE(html.find("not shrunk: shrinking was off, --shrink-runs 0"), std::string::npos);
   EXPECT_EQ(run.output.find("shrinking"), std::string::npos) << run.output;
 }
 

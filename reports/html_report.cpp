@@ -7,6 +7,7 @@
 
 #include "conformance/catalogue/rule_catalogue.h"
 #include "reports/markup_escape.h"
+#include "reports/report_merge.h"
 #include "reports/trace_timeline.h"
 
 namespace lockstep::reports {
@@ -32,6 +33,8 @@ details.failure { background: #fff; border: 1px solid #d8dce4; border-left: 4px 
 details.failure summary { cursor: pointer; font-weight: 600; }
 .explanation { font-family: ui-monospace, monospace; white-space: pre-wrap; }
 pre.replay { background: #1d2430; color: #e9eef6; padding: 6px 10px; overflow-x: auto; }
+p.timeline-caption { margin: 10px 0 4px; font-weight: 600; }
+p.timeline-caption.not-shrunk { font-weight: normal; color: #566; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 12px; margin: 6px 0; }
 dl.facts dt { color: #566; }
 dl.facts dd { margin: 0; font-family: ui-monospace, monospace; }
@@ -167,12 +170,64 @@ std::string verdict_table(const RunReport& report, const std::vector<std::string
   return html + "</tbody>\n</table>\n";
 }
 
-std::string failure_section(const ImplementationReport& implementation, const Failure& failure,
-                            bool open, const TraceLoader& load_trace) {
+// Why a failure's timeline is its original schedule's.
+std::string not_shrunk_reason(const RunReport& report, const Failure& failure,
+                              bool chosen_for_shrinking) {
+  if (report.shrink_runs == 0) {
+    return "shrinking was off, --shrink-runs 0";
+  }
+  if (report.interrupted && chosen_for_shrinking) {
+    return "the run was interrupted before it shrank its failures";
+  }
+  if (!chosen_for_shrinking) {
+    return "the run shrinks the first failure of each rule; lockstep shrink minimises this one";
+  }
+  if (failure.decisions == 0) {
+    return "its schedule left no decision log to shrink";
+  }
+  return "the shrink did not finish (the run's output says why)";
+}
+
+// The caption, the shrunk replay command when there is one, and the timeline below them.
+std::string timeline_section(const RunReport& report, const Failure& failure,
+                             bool chosen_for_shrinking, const TraceLoader& load_trace) {
+  std::string html;
+  std::string trace_file = failure.replay_file;
+  if (failure.shrunk()) {
+    trace_file = failure.shrunk_replay_file;
+    html += "<p class=\"timeline-caption shrunk\">Timeline of the shrunk schedule: shrunk from " +
+            std::to_string(failure.decisions) + " to " + std::to_string(failure.shrunk_decisions) +
+            " decisions (" + std::to_string(failure.shrink_probes) +
+            " schedules tried), the same rule broken.</p>\n<p class=\"explanation shrunk\">" +
+            text(failure.shrunk_explanation) +
+            "</p>\n<p>Replay the shrunk schedule:</p><pre class=\"replay shrunk\"><code>" +
+            text(failure.shrunk_reproduce) + "</code></pre>\n";
+  } else {
+    html += "<p class=\"timeline-caption not-shrunk\">Timeline of the original schedule, " +
+            std::to_string(failure.decisions) + " decisions (not shrunk: " +
+            text(not_shrunk_reason(report, failure, chosen_for_shrinking)) + ").</p>\n";
+  }
+  const std::optional<std::string> trace =
+      trace_file.empty() ? std::nullopt : load_trace(Failure::stem_of(trace_file));
+  if (!trace) {
+    return html +
+           "<p class=\"no-timeline\">No timeline: the run kept no trace file for this "
+           "schedule (run with --report DIR).</p>\n";
+  }
+  std::string error;
+  const std::optional<std::string> svg = timeline_svg(*trace, error);
+  return html + (svg ? "<div class=\"timeline-box\">" + *svg + "</div>\n"
+                     : "<p class=\"no-timeline\">No timeline: " + text(error) + "</p>\n");
+}
+
+std::string failure_section(const RunReport& report, const ImplementationReport& implementation,
+                            const Failure& failure, bool open, bool chosen_for_shrinking,
+                            const TraceLoader& load_trace) {
   std::string html = "<details class=\"failure\" id=\"" +
                      attribute(anchor_of(implementation, failure)) + "\"" + (open ? " open" : "") +
                      "><summary>" + text(failure.rule) + " in " + text(failure.suite) +
-                     ", schedule " + std::to_string(failure.schedule_index) + "</summary>\n";
+                     ", schedule " + std::to_string(failure.schedule_index) +
+                     (failure.shrunk() ? " (shrunk)" : "") + "</summary>\n";
   html += "<p class=\"explanation\">" + text(failure.explanation) + "</p>\n";
   html += "<dl class=\"facts\"><dt>rules broken</dt><dd>";
   for (std::size_t position = 0; position < failure.rules.size(); ++position) {
@@ -181,22 +236,11 @@ std::string failure_section(const ImplementationReport& implementation, const Fa
   html += "</dd><dt>schedule seed</dt><dd>" + std::to_string(failure.schedule_seed) +
           "</dd><dt>trace hash</dt><dd>" + hex64(failure.trace_hash) +
           "</dd><dt>decisions</dt><dd>" + std::to_string(failure.decisions) +
+          (failure.shrunk() ? " (shrunk: " + std::to_string(failure.shrunk_decisions) + ")" : "") +
           "</dd><dt>fault plan</dt><dd>" + text(failure.fault_plan) + "</dd></dl>\n";
   html +=
       "<p>Reproduce:</p><pre class=\"replay\"><code>" + text(failure.reproduce) + "</code></pre>\n";
-  const std::optional<std::string> trace = failure.replay_file.empty()
-                                               ? std::nullopt
-                                               : load_trace(failure.file_stem(implementation.name));
-  if (!trace) {
-    html +=
-        "<p class=\"no-timeline\">No timeline: the run kept no trace file for this "
-        "schedule (run with --report DIR).</p>\n";
-  } else {
-    std::string error;
-    const std::optional<std::string> svg = timeline_svg(*trace, error);
-    html += svg ? "<div class=\"timeline-box\">" + *svg + "</div>\n"
-                : "<p class=\"no-timeline\">No timeline: " + text(error) + "</p>\n";
-  }
+  html += timeline_section(report, failure, chosen_for_shrinking, load_trace);
   return html + "</details>\n";
 }
 
@@ -250,10 +294,11 @@ std::string html_report(const RunReport& report, const TraceLoader& load_trace) 
     html += "<h2 id=\"implementation--" + attribute(implementation.name) + "\">" +
             text(implementation.name) + ": " + std::to_string(implementation.failed_schedules) +
             " of " + std::to_string(implementation.schedules) + " schedules failed</h2>\n";
-    bool first = true;
-    for (const Failure& failure : implementation.failures) {
-      html += failure_section(implementation, failure, first, load_trace);
-      first = false;
+    const std::vector<std::size_t> chosen = choose_shrunk_failures(implementation.failures);
+    for (std::size_t position = 0; position < implementation.failures.size(); ++position) {
+      html += failure_section(
+          report, implementation, implementation.failures[position], position == 0,
+          std::find(chosen.begin(), chosen.end(), position) != chosen.end(), load_trace);
     }
   }
   html += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";

@@ -59,6 +59,11 @@ std::vector<Testcase> testcases_of(const ImplementationReport& implementation) {
                        ", trace hash " + hex64(failure->trace_hash) + ")\n  " +
                        failure->explanation + "\n  fault plan: " + failure->fault_plan +
                        "\n  reproduce: " + failure->reproduce + "\n";
+      if (failure->shrunk()) {
+        testcase.body += "  shrunk from " + std::to_string(failure->decisions) + " to " +
+                         std::to_string(failure->shrunk_decisions) +
+                         " decisions: " + failure->shrunk_reproduce + "\n";
+      }
     }
     cases.push_back(std::move(testcase));
   }

@@ -49,6 +49,9 @@ std::string difference(const ShardReport& first, const ShardReport& other) {
   if (a.shard_count != b.shard_count) {
     return differ("shard count", std::to_string(a.shard_count), std::to_string(b.shard_count));
   }
+  if (a.shrink_runs != b.shrink_runs) {
+    return differ("shrink runs", std::to_string(a.shrink_runs), std::to_string(b.shrink_runs));
+  }
   if (a.failures_kept != b.failures_kept) {
     return differ("failures kept", std::to_string(a.failures_kept),
                   std::to_string(b.failures_kept));
@@ -108,6 +111,20 @@ std::vector<std::size_t> choose_kept_failures(const std::vector<FailureCandidate
     }
   }
   return kept;
+}
+
+std::vector<std::size_t> choose_shrunk_failures(const std::vector<Failure>& failures) {
+  std::vector<std::size_t> shrunk;
+  std::set<std::string> rules_seen;
+  for (std::size_t position = 0; position < failures.size(); ++position) {
+    const bool first_of_its_rule = rules_seen.count(failures[position].rule) == 0;
+    rules_seen.insert(failures[position].rules.begin(), failures[position].rules.end());
+    rules_seen.insert(failures[position].rule);
+    if (first_of_its_rule) {
+      shrunk.push_back(position);
+    }
+  }
+  return shrunk;
 }
 
 std::optional<RunReport> merge_reports(const std::vector<ShardReport>& shards, std::string& error) {
@@ -171,6 +188,12 @@ std::optional<RunReport> merge_reports(const std::vector<ShardReport>& shards, s
       kept.push_back(failures[position]);
     }
     failures = std::move(kept);
+    const std::vector<std::size_t> shrunk = choose_shrunk_failures(failures);
+    for (std::size_t position = 0; position < failures.size(); ++position) {
+      if (std::find(shrunk.begin(), shrunk.end(), position) == shrunk.end()) {
+        failures[position].forget_shrink();
+      }
+    }
   }
   merged.shards.assign(covered.begin(), covered.end());
   if (covered.size() == merged.shard_count) {

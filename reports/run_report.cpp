@@ -96,17 +96,26 @@ std::vector<std::string> text_list_field(const Json& object, const char* key,
 }
 
 Json failure_json(const Failure& failure) {
-  return {{"suite", failure.suite},
-          {"rule", failure.rule},
-          {"rules", failure.rules},
-          {"seed", failure.schedule_seed},
-          {"schedule", failure.schedule_index},
-          {"explanation", failure.explanation},
-          {"fault_plan", failure.fault_plan},
-          {"trace_hash", hex64(failure.trace_hash)},
-          {"decisions", failure.decisions},
-          {"replay_file", failure.replay_file},
-          {"replay", failure.reproduce}};
+  Json json = {{"suite", failure.suite},
+               {"rule", failure.rule},
+               {"rules", failure.rules},
+               {"seed", failure.schedule_seed},
+               {"schedule", failure.schedule_index},
+               {"explanation", failure.explanation},
+               {"fault_plan", failure.fault_plan},
+               {"trace_hash", hex64(failure.trace_hash)},
+               {"decisions", failure.decisions},
+               {"replay_file", failure.replay_file},
+               {"replay", failure.reproduce}};
+  if (failure.shrunk()) {
+    json["shrunk_decisions"] = failure.shrunk_decisions;
+    json["shrunk_trace_hash"] = hex64(failure.shrunk_trace_hash);
+    json["shrunk_explanation"] = failure.shrunk_explanation;
+    json["shrink_probes"] = failure.shrink_probes;
+    json["shrunk_replay_file"] = failure.shrunk_replay_file;
+    json["shrunk_replay"] = failure.shrunk_reproduce;
+  }
+  return json;
 }
 
 Failure parse_failure(const Json& json, const std::string& where) {
@@ -122,6 +131,17 @@ Failure parse_failure(const Json& json, const std::string& where) {
   failure.decisions = count_field(json, "decisions", where);
   failure.replay_file = text_field(json, "replay_file", where);
   failure.reproduce = text_field(json, "replay", where);
+  if (json.contains("shrunk_replay_file")) {
+    failure.shrunk_replay_file = text_field(json, "shrunk_replay_file", where);
+    failure.shrunk_reproduce = text_field(json, "shrunk_replay", where);
+    failure.shrunk_decisions = count_field(json, "shrunk_decisions", where);
+    failure.shrunk_trace_hash = hex_field(json, "shrunk_trace_hash", where);
+    failure.shrunk_explanation = text_field(json, "shrunk_explanation", where);
+    failure.shrink_probes = count_field(json, "shrink_probes", where);
+    if (failure.shrunk_replay_file.empty()) {
+      throw ShapeError{where + ".shrunk_replay_file is empty"};
+    }
+  }
   return failure;
 }
 
@@ -213,6 +233,9 @@ RunReport parse_root(const Json& root) {
   }
   report.interrupted = flag_field(root, "interrupted", where);
   report.failures_kept = count_field(root, "failures_kept", where);
+  if (root.contains("shrink_runs")) {
+    report.shrink_runs = count_field(root, "shrink_runs", where);
+  }
   report.run_digest = hex_field(root, "run_digest", where);
   const Json& implementations = field(root, "implementations", where);
   if (!implementations.is_array()) {
@@ -227,8 +250,25 @@ RunReport parse_root(const Json& root) {
 
 }  // namespace
 
+void Failure::forget_shrink() {
+  shrunk_replay_file.clear();
+  shrunk_reproduce.clear();
+  shrunk_decisions = 0;
+  shrunk_trace_hash = 0;
+  shrunk_explanation.clear();
+  shrink_probes = 0;
+}
+
 std::string Failure::file_stem(const std::string& implementation) const {
   return implementation + "--" + suite + "--" + std::to_string(schedule_index);
+}
+
+std::string Failure::stem_of(const std::string& replay_file) {
+  std::string stem = std::filesystem::path(replay_file).filename().string();
+  if (stem.ends_with(".replay")) {
+    stem.resize(stem.size() - 7);
+  }
+  return stem;
 }
 
 std::string ImplementationReport::verdict() const {
@@ -285,6 +325,7 @@ std::string to_json(const RunReport& report) {
   root["shard"] = {{"covered", report.shards}, {"count", report.shard_count}};
   root["interrupted"] = report.interrupted;
   root["failures_kept"] = report.failures_kept;
+  root["shrink_runs"] = report.shrink_runs;
   root["run_digest"] = hex64(report.run_digest);
   root["verdict"] = report.all_passed() ? "pass" : "fail";
   Json implementations = Json::array();

@@ -3,7 +3,8 @@
 //
 // report.json carries a schema version, the run's seed, strategy, budget and shard, and per
 // implementation the rules it was checked against, the schedules run, the verdict and the kept
-// failures (each with rule, seed, explanation, and how to reproduce it). Nothing in it depends
+// failures (each with rule, seed, explanation, and how to reproduce it, and for the failures the
+// run shrank, the shrunk replay and its size). Nothing in it depends
 // on the wall clock, on the number of worker processes or on the order in which schedules
 // finished: the same command on the same build writes the same bytes. The one exception is an
 // interrupted or --time run, whose set of finished schedules depends on when it stopped; the
@@ -35,8 +36,24 @@ struct Failure {
   std::uint64_t trace_hash = 0;  ///< the same when the schedule is re-run
   std::uint64_t decisions = 0;   ///< size of the schedule's decision log
 
+  /// Set when the run shrank this failure (report_merge.h says which ones it shrinks): the
+  /// shrunk schedule breaks the same rule with no more decisions than the original.
+  std::string shrunk_replay_file;  ///< "failures/<stem>.shrunk.replay"; empty: not shrunk
+  std::string shrunk_reproduce;    ///< the command that replays the shrunk schedule
+  std::uint64_t shrunk_decisions = 0;
+  std::uint64_t shrunk_trace_hash = 0;
+  std::string shrunk_explanation;   ///< what the shrunk schedule broke, where
+  std::uint64_t shrink_probes = 0;  ///< schedules the shrink ran
+
+  bool shrunk() const { return !shrunk_replay_file.empty(); }
+  /// Clears the shrunk fields.
+  void forget_shrink();
+
   /// "<implementation>--<suite>--<index>": the name of its files under failures/.
   std::string file_stem(const std::string& implementation) const;
+  /// The stem of a file this report names, "failures/<stem>.replay" (or ".shrunk.replay"
+  /// gives "<stem>.shrunk"): its Chrome trace is failures/<stem>.trace.json. Empty for "".
+  static std::string stem_of(const std::string& replay_file);
 };
 
 /// A suite that applied to an implementation, and how many of its schedules ran.
@@ -89,6 +106,9 @@ struct RunReport {
   std::uint64_t shard_count = 1;
   bool interrupted = false;  ///< stopped by SIGINT/SIGTERM before its budget was spent
   std::uint64_t failures_kept = 5;
+  /// --shrink-runs: the edited schedules each shrunk failure may spend; 0: shrinking was off.
+  /// Absent from reports written before shrinking existed, which read as 0.
+  std::uint64_t shrink_runs = 0;
   std::vector<ImplementationReport> implementations;
   std::uint64_t run_digest = 0;
 

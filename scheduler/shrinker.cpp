@@ -13,6 +13,14 @@ std::uint64_t decision_log_weight(const DecisionLog& log) {
   return (static_cast<std::uint64_t>(log.size()) << 32) + values;
 }
 
+std::uint64_t decisions_that_cannot_win(const DecisionLog& log) {
+  // weight >= decisions << 32 for every log, so `decisions` at or above the rounded-up quotient
+  // make a log at least as heavy as this one.
+  constexpr std::uint64_t kPerDecision = std::uint64_t{1} << 32;
+  const std::uint64_t weight = decision_log_weight(log);
+  return weight / kPerDecision + (weight % kPerDecision != 0 ? 1 : 0);
+}
+
 namespace {
 
 class Shrinker {
@@ -25,7 +33,7 @@ class Shrinker {
       return false;
     }
     ++runs_;
-    ShrinkAttempt attempt = probe_(candidate);
+    ShrinkAttempt attempt = probe_(candidate, decisions_that_cannot_win(best_));
     if (!attempt.still_fails ||
         decision_log_weight(attempt.consumed) >= decision_log_weight(best_)) {
       return false;
@@ -121,7 +129,7 @@ ShrinkResult shrink_decision_log(const DecisionLog& failing, const ShrinkProbe& 
   ShrinkResult result;
   result.original_size = failing.size();
   Shrinker shrinker(probe, max_runs);
-  ShrinkAttempt first = probe(failing);
+  ShrinkAttempt first = probe(failing, UINT64_MAX);
   if (!first.still_fails) {
     result.log = failing;
     result.runs = 1;

@@ -8,6 +8,12 @@
 // the run actually consumed becomes the new candidate (so logs never carry unused
 // decisions). Deterministic:
 // the same input gives the same output. Bounded by a number of runs.
+//
+// An edit often sends the guided run far off its old path: answering "first candidate" to
+// everything can keep a polling loop spinning until the step budget, a million decisions
+// later. Such a run is never adopted (it is heavier than the best log), so each probe is
+// told the decision count at which its run can no longer win; the probe may stop the run
+// there (the guided strategy's `decision_budget`) without changing any result.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +30,12 @@ struct ShrinkAttempt {
   DecisionLog consumed;       ///< the decisions the run actually took
 };
 
-/// Runs the schedule guided by `log` and says whether it still fails the same way.
-using ShrinkProbe = std::function<ShrinkAttempt(const DecisionLog& log)>;
+/// Runs the schedule guided by `log` and says whether it still fails the same way. A run that
+/// reaches `decision_budget` decisions cannot be adopted, so the probe may stop it there
+/// (make_guided_strategy(log, decision_budget) does); the confirming first run gets no budget
+/// (UINT64_MAX).
+using ShrinkProbe =
+    std::function<ShrinkAttempt(const DecisionLog& log, std::uint64_t decision_budget)>;
 
 struct ShrinkResult {
   DecisionLog log;            ///< the smallest failing log found
@@ -40,5 +50,9 @@ ShrinkResult shrink_decision_log(const DecisionLog& failing, const ShrinkProbe& 
 
 /// A size that orders logs: fewer decisions first, then smaller values.
 std::uint64_t decision_log_weight(const DecisionLog& log);
+
+/// The fewest decisions of any log at least as heavy as `log`: a probe's run that reaches this
+/// count cannot replace `log` as the best.
+std::uint64_t decisions_that_cannot_win(const DecisionLog& log);
 
 }  // namespace lockstep

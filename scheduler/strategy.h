@@ -62,7 +62,10 @@ std::unique_ptr<Strategy> make_pct_strategy(std::uint64_t seed, std::uint32_t de
 /// Follows `log` exactly; data draws and picks must match the recorded kind and bound.
 std::unique_ptr<Strategy> make_replay_strategy(DecisionLog log);
 /// Follows `log` where it fits and answers 0 / false / the first candidate elsewhere; never
-/// diverges. The shrinker runs edited logs with it.
-std::unique_ptr<Strategy> make_guided_strategy(DecisionLog log);
+/// diverges from the log. The shrinker runs edited logs with it. After `decision_budget`
+/// answers it reports a divergence ("decision budget"), which stops the simulation: the
+/// shrinker's way of cutting short a run that can no longer produce a smaller log.
+std::unique_ptr<Strategy> make_guided_strategy(DecisionLog log,
+                                               std::uint64_t decision_budget = UINT64_MAX);
 
 }  // namespace lockstep

@@ -266,9 +266,15 @@ int run_command(lockstep::cli::RunOptions& options, const RunSettings& settings,
   std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
   for (const auto& entry : report.implementations) {
     if (!entry.failures.empty()) {
-      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(),
-                  entry.failures.front().explanation.c_str(),
-                  entry.failures.front().reproduce.c_str());
+      const lockstep::reports::Failure& failure = entry.failures.front();
+      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(), failure.explanation.c_str(),
+                  failure.reproduce.c_str());
+      if (failure.shrunk()) {
+        std::printf("    shrunk (%llu -> %llu decisions): %s\n",
+                    static_cast<unsigned long long>(failure.decisions),
+                    static_cast<unsigned long long>(failure.shrunk_decisions),
+                    failure.shrunk_reproduce.c_str());
+      }
     }
   }
   if (!options.report_directory.empty()) {
@@ -336,6 +342,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 256u));
   run->add_option("--report", run_options.report_directory,
                   "write DIR/report.json, junit.xml, index.html and failures/");
+  run->add_option("--shrink-runs", run_options.shrink_runs,
+                  "with --report: shrink the first failure of each rule with at most N edited "
+                  "schedules (default " +
+                      std::to_string(lockstep::cli::kDefaultShrinkRuns) + "; 0: no shrinking)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
 
   lockstep::cli::ReplayOptions replay_options;
   CLI::App* replay = app.add_subcommand("replay", "re-execute a failing schedule");
@@ -350,6 +361,9 @@ int main(int argc, char** argv) {
   CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");
   shrink->add_option("FILE", shrink_options.replay_path, "a .replay file")->required();
   shrink->add_option("-o", shrink_options.output_path, "where to write the shrunk replay");
+  shrink->add_option("--runs", shrink_options.max_runs,
+                     "edited schedules to try at most (default 2000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
 
   lockstep::cli::MergeOptions merge_options;
   CLI::App* report = app.add_subcommand("report", "work with report directories");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "harness/cli/replay_command.h"
 #include "harness/cli/report_directory.h"
@@ -44,28 +45,42 @@ int merge_command(const MergeOptions& options) {
       if (failure.replay_file.empty()) {
         continue;
       }
-      const std::string stem = failure.file_stem(implementation.name);
-      const std::filesystem::path from = std::filesystem::path(origin_of_stem[stem]) / "failures";
-      std::error_code status;
-      std::filesystem::create_directories(output / "failures", status);
-      if (!std::filesystem::exists(from / (stem + ".replay"))) {
+      const std::string origin = origin_of_stem[failure.file_stem(implementation.name)];
+      const std::filesystem::path from = std::filesystem::path(origin) / failure.replay_file;
+      if (!std::filesystem::exists(from)) {
         std::fprintf(stderr, "lockstep: %s lists a failure whose replay file %s is missing\n",
-                     origin_of_stem[stem].c_str(), (from / (stem + ".replay")).c_str());
+                     origin.c_str(), from.c_str());
         return kExitUsage;
       }
-      for (const std::string suffix : {".replay", ".trace.json"}) {
-        if (!status && std::filesystem::exists(from / (stem + suffix))) {
-          std::filesystem::copy_file(from / (stem + suffix), output / "failures" / (stem + suffix),
-                                     std::filesystem::copy_options::overwrite_existing, status);
+      // The original's files, and the shrunk one's when the merge kept the shrink.
+      std::vector<std::string> files = {failure.replay_file};
+      if (failure.shrunk()) {
+        files.push_back(failure.shrunk_replay_file);
+      }
+      std::error_code status;
+      std::filesystem::create_directories(output / "failures", status);
+      for (const std::string& replay_file : files) {
+        const std::string trace_file =
+            "failures/" + reports::Failure::stem_of(replay_file) + ".trace.json";
+        for (const std::string& file : {replay_file, trace_file}) {
+          const std::filesystem::path source = std::filesystem::path(origin) / file;
+          if (!status && std::filesystem::exists(source)) {
+            std::filesystem::copy_file(source, output / file,
+                                       std::filesystem::copy_options::overwrite_existing, status);
+          }
         }
       }
       if (status) {
-        std::fprintf(stderr, "lockstep: cannot copy the files of %s into %s: %s\n", stem.c_str(),
-                     options.output_directory.c_str(), status.message().c_str());
+        std::fprintf(stderr, "lockstep: cannot copy the files of %s into %s: %s\n",
+                     failure.replay_file.c_str(), options.output_directory.c_str(),
+                     status.message().c_str());
         return kExitUsage;
       }
-      failure.replay_file = "failures/" + stem + ".replay";
       failure.reproduce = "lockstep replay " + (output / failure.replay_file).string();
+      if (failure.shrunk()) {
+        failure.shrunk_reproduce =
+            "lockstep replay " + (output / failure.shrunk_replay_file).string();
+      }
     }
   }
   if (!write_report_directory(*merged, options.output_directory, error)) {

@@ -8,10 +8,10 @@
 #include "conformance/registry/suites.h"
 #include "harness/cli/implementation_resolver.h"
 #include "harness/cli/isolated_schedule.h"
+#include "harness/cli/isolated_shrink.h"
 #include "harness/cli/run_command.h"
 #include "reports/replay_file.h"
 #include "reports/schedule_trace.h"
-#include "scheduler/shrinker.h"
 
 namespace lockstep::cli {
 
@@ -44,15 +44,6 @@ std::optional<LoadedReplay> load(const std::string& path, ImplementationResolver
     return std::nullopt;
   }
   return loaded;
-}
-
-bool fails_on(const harness::WorldResult& result, const std::string& rule) {
-  for (const harness::Violation& violation : result.violations) {
-    if (violation.rule == rule) {
-      return true;
-    }
-  }
-  return !result.passed() && std::string(outcome_name(result.run.outcome)) == rule;
 }
 
 std::string hex64(std::uint64_t value) {
@@ -159,46 +150,20 @@ int shrink_command(const ShrinkOptions& options) {
                  "replay it to reproduce it\n", options.replay_path.c_str(), file.rule.c_str());
     return kExitUsage;
   }
-  // Each probe runs in a child process: an edited log can steer a defective implementation
-  // into a crash the original schedule never reached, and that must not end the shrink. A
-  // probe that does not come back simply does not fail "the same way".
-  const ShrinkProbe probe = [&](const DecisionLog& log) {
-    const harness::IsolatedOutcome isolated = harness::run_isolated(
-        [&] {
-          const harness::ScheduleOutcome outcome = loaded->suite->run(
-              *loaded->implementation, file.schedule_seed, make_guided_strategy(log), {});
-          return std::string(fails_on(outcome.world, file.rule) ? "1 " : "0 ") +
-                 outcome.decisions.to_text();
-        },
-        schedule_isolation_limits());
-    ShrinkAttempt attempt{false, log};
-    if (isolated.kind == harness::IsolatedOutcomeKind::completed && isolated.result.size() >= 2) {
-      std::string parse_error;
-      std::optional<DecisionLog> consumed =
-          DecisionLog::from_text(std::string_view(isolated.result).substr(2), parse_error);
-      if (consumed) {
-        attempt.still_fails = isolated.result[0] == '1';
-        attempt.consumed = std::move(*consumed);
-      }
-    }
-    return attempt;
-  };
-  const ShrinkResult result = shrink_decision_log(file.decisions, probe, options.max_runs);
-  if (!result.reproduced) {
-    std::fprintf(stderr, "lockstep: %s does not break %s when re-run: nothing to shrink\n",
-                 options.replay_path.c_str(), file.rule.c_str());
+  const ShrinkSubject subject{loaded->implementation, loaded->suite, file.schedule_seed,
+                              file.rule};
+  const harness::IsolationLimits limits = schedule_isolation_limits();
+  std::string error;
+  const std::optional<ShrunkReplay> shrunk =
+      shrink_replay(subject, file, options.max_runs, /*keep_chrome_trace=*/false, limits, error);
+  if (!shrunk) {
+    std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
     return kExitNondeterminism;
   }
-  // Re-run the shrunk log exactly, for its hash, explanation and step count.
-  const harness::ScheduleOutcome shrunk = loaded->suite->run(
-      *loaded->implementation, file.schedule_seed, make_replay_strategy(result.log), {});
-  const harness::ScheduleOutcome original = loaded->suite->run(
-      *loaded->implementation, file.schedule_seed, make_replay_strategy(file.decisions), {});
-  reports::ReplayFile smaller = file;
-  smaller.decisions = result.log;
-  smaller.trace_hash = shrunk.world.run.trace_hash;
-  smaller.explanation = shrunk.world.summary();
-  smaller.build = reports::build_id();
+  // The original's step count, for the comparison below (in a child as well: the file may
+  // come from anywhere).
+  const std::optional<IsolatedRerun> original =
+      rerun_isolated(subject, file.decisions, /*keep_chrome_trace=*/false, limits, error);
   std::string output = options.output_path;
   if (output.empty()) {
     output = options.replay_path;
@@ -207,17 +172,17 @@ int shrink_command(const ShrinkOptions& options) {
     }
     output += ".shrunk.replay";
   }
-  std::string error;
-  if (!reports::write_replay_file(smaller, output, error)) {
+  if (!reports::write_replay_file(shrunk->replay, output, error)) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
     return kExitUsage;
   }
-  std::printf("shrunk %s: %zu -> %zu decisions, %llu -> %llu steps (%llu runs)\n",
-              file.rule.c_str(), file.decisions.size(), result.log.size(),
-              static_cast<unsigned long long>(original.world.run.steps),
-              static_cast<unsigned long long>(shrunk.world.run.steps),
-              static_cast<unsigned long long>(result.runs));
-  std::printf("%s\nwritten to %s\n", smaller.explanation.c_str(), output.c_str());
+  const std::string original_steps = original ? std::to_string(original->steps) : "?";
+  std::printf("shrunk %s: %zu -> %zu decisions, %s -> %llu steps (%llu runs)\n",
+              file.rule.c_str(), file.decisions.size(), shrunk->replay.decisions.size(),
+              original_steps.c_str(),
+              static_cast<unsigned long long>(shrunk->steps),
+              static_cast<unsigned long long>(shrunk->probes));
+  std::printf("%s\nwritten to %s\n", shrunk->replay.explanation.c_str(), output.c_str());
   return kExitPass;
 }
 

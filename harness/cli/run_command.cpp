@@ -6,6 +6,7 @@
 #include <map>
 
 #include "conformance/registry/suites.h"
+#include "harness/cli/failure_shrinking.h"
 #include "harness/cli/interrupt_signals.h"
 #include "harness/cli/real_host_clock.h"
 #include "harness/cli/schedule_workers.h"
@@ -311,6 +312,17 @@ RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
       fold.report.failures.push_back(std::move(failure));
     }
     report.implementations.push_back(std::move(fold.report));
+  }
+  report.shrink_runs = options.report_directory.empty() ? 0 : options.shrink_runs;
+  // An interrupted run ends now: the user asked for the report, not for more work. A signal
+  // during the shrinks stops them, and the report says it was interrupted: which shrinks
+  // finished depends on when it came.
+  if (report.shrink_runs > 0 && !report.interrupted) {
+    if (!shrink_kept_failures(options, report, result.error)) {
+      return result;
+    }
+    result.interrupt_signal = interrupt_signal();
+    report.interrupted = result.interrupt_signal != 0;
   }
   report.run_digest = reports::compute_run_digest(report);
   result.report = std::move(report);

@@ -7,7 +7,9 @@
 // bounded set of failure candidates), so the report is the same for every --jobs. The kept
 // failures are then re-run here, once each, to get their decision logs and traces (and to
 // check that they reproduce with the same trace hash). With a report directory, each kept
-// failure is written as failures/<implementation>--<suite>--<i>.replay and .trace.json.
+// failure is written as failures/<implementation>--<suite>--<i>.replay and .trace.json, and
+// then the first kept failure of each rule is shrunk (failure_shrinking.h) into
+// failures/<...>.shrunk.replay and .shrunk.trace.json.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,11 @@
 #include "scheduler/strategy.h"
 
 namespace lockstep::cli {
+
+/// --shrink-runs by default. Measured on the main job (35 shrunk failures, seed 1): 100 edited
+/// schedules remove 23% of the decisions, 200 remove 25%, 300 remove 27%, at about a
+/// millisecond each (a fork per schedule); 200 keeps the main job well within half a minute.
+inline constexpr std::uint64_t kDefaultShrinkRuns = 200;
 
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
@@ -41,6 +48,9 @@ struct RunOptions {
   /// The command line sets it for plugins and with --isolate.
   bool isolate = false;
   std::uint64_t schedule_timeout_ms = 0;  ///< wall clock per isolated schedule; 0: 10 s
+  /// With a report directory: the edited schedules each shrunk failure may spend (each in a
+  /// child process); 0 turns shrinking off.
+  std::uint64_t shrink_runs = kDefaultShrinkRuns;
 };
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);

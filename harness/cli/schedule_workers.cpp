@@ -39,17 +39,17 @@ bool write_all(int descriptor, const std::string& text) {
 }
 
 // The body of worker `worker`: never returns.
-[[noreturn]] void worker_main(const ScheduleTaskSpace& space, const WorkerSettings& settings,
-                              unsigned worker, const TaskRunner& run_task, int output) {
+[[noreturn]] void worker_main(std::optional<std::uint64_t> task_count,
+                              const WorkerSettings& settings, unsigned worker,
+                              const LineTask& run_task, int output) {
   install_interrupt_handlers(/*second_signal_kills=*/false);
   int status = 0;
   try {
-    const std::optional<std::uint64_t> size = space.size();
-    for (std::uint64_t task = worker; !size || task < *size; task += settings.jobs) {
+    for (std::uint64_t task = worker; !task_count || task < *task_count; task += settings.jobs) {
       if (should_stop(settings)) {
         break;
       }
-      if (!write_all(output, run_task(task).to_line() + "\n")) {
+      if (!write_all(output, run_task(task) + "\n")) {
         status = 1;
         break;
       }
@@ -70,14 +70,17 @@ struct Worker {
   std::string pending;  // bytes after the last complete line
 };
 
-bool run_in_process(const ScheduleTaskSpace& space, const WorkerSettings& settings,
-                    const TaskRunner& run_task, const RecordSink& sink, const IdleTick& tick) {
-  const std::optional<std::uint64_t> size = space.size();
-  for (std::uint64_t task = 0; !size || task < *size; ++task) {
+bool run_in_process(std::optional<std::uint64_t> task_count, const WorkerSettings& settings,
+                    const LineTask& run_task, const LineSink& sink, const IdleTick& tick,
+                    std::string& error) {
+  for (std::uint64_t task = 0; !task_count || task < *task_count; ++task) {
     if (should_stop(settings)) {
       break;
     }
-    sink(run_task(task));
+    if (!sink(run_task(task))) {
+      error = "task " + std::to_string(task) + " gave an unreadable result";
+      return false;
+    }
     tick();
   }
   return true;
@@ -85,11 +88,11 @@ bool run_in_process(const ScheduleTaskSpace& space, const WorkerSettings& settin
 
 }  // namespace
 
-bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
-               const TaskRunner& run_task, const RecordSink& sink, const IdleTick& tick,
-               std::string& error) {
+bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSettings& settings,
+                    const LineTask& run_task, const LineSink& sink, const IdleTick& tick,
+                    std::string& error) {
   if (settings.jobs <= 1) {
-    return run_in_process(space, settings, run_task, sink, tick);
+    return run_in_process(task_count, settings, run_task, sink, tick, error);
   }
   std::fflush(stdout);
   std::fflush(stderr);
@@ -106,7 +109,7 @@ bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
       for (const Worker& other : workers) {
         ::close(other.input);
       }
-      worker_main(space, settings, worker, run_task, channel[1]);
+      worker_main(task_count, settings, worker, run_task, channel[1]);
     }
     ::close(channel[1]);
     if (process < 0) {
@@ -167,14 +170,9 @@ bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
           }
           continue;
         }
-        const std::optional<ScheduleRecord> record = ScheduleRecord::parse(line);
-        if (!record) {
-          if (error.empty()) {
-            error = "worker " + std::to_string(position + 1) + " sent an unreadable result";
-          }
-          continue;
+        if (!sink(line) && error.empty()) {
+          error = "worker " + std::to_string(position + 1) + " sent an unreadable result";
         }
-        sink(*record);
       }
     }
   }
@@ -191,6 +189,21 @@ bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
     }
   }
   return error.empty();
+}
+
+bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
+               const TaskRunner& run_task, const RecordSink& sink, const IdleTick& tick,
+               std::string& error) {
+  return run_line_tasks(
+      space.size(), settings, [&](std::uint64_t task) { return run_task(task).to_line(); },
+      [&](const std::string& line) {
+        const std::optional<ScheduleRecord> record = ScheduleRecord::parse(line);
+        if (record) {
+          sink(*record);
+        }
+        return record.has_value();
+      },
+      tick, error);
 }
 
 }  // namespace lockstep::cli

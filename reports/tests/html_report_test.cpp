@@ -1,5 +1,6 @@
 // index.html: self-contained (no network reference), a verdict table, failures with their
-// explanation, replay command and a timeline drawn from the trace; hostile text escaped.
+// explanation, replay command and a timeline drawn from the trace (the shrunk schedule's when
+// the run shrank the failure, captioned either way); hostile text escaped.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -24,8 +25,19 @@ std::vector<TraceEvent> sample_trace() {
   };
 }
 
+// A shorter schedule than sample_trace(), told apart by its call's name.
+std::vector<TraceEvent> shrunk_trace() {
+  return {
+      {1, 0, TraceKind::fiber_spawned, 1, 0, "caller"},
+      {2, 0, TraceKind::annotation, 1, 1, "call shrunk#1"},
+      {3, 0, TraceKind::annotation, 1, 0, "violation AM5 shrunk#1"},
+      {4, 0, TraceKind::outcome, 0, 0, "completed"},
+  };
+}
+
 RunReport sample() {
   RunReport report;
+  report.shrink_runs = 200;
   report.seed = 2;
   report.strategy = "random";
   report.runs = 10;
@@ -46,7 +58,19 @@ RunReport sample() {
   failure.explanation = "<script>alert(1)</script> trap scribbled";
   failure.reproduce = "lockstep replay out/failures/broken--echo--3.replay";
   failure.replay_file = "failures/broken--echo--3.replay";
-  bad.failures = {failure};
+  failure.decisions = 216;
+  Failure later = failure;  // the same rule again: not shrunk
+  later.schedule_index = 8;
+  later.reproduce = "lockstep replay out/failures/broken--echo--8.replay";
+  later.replay_file = "failures/broken--echo--8.replay";
+  failure.shrunk_replay_file = "failures/broken--echo--3.shrunk.replay";
+  failure.shrunk_reproduce = "lockstep replay out/failures/broken--echo--3.shrunk.replay";
+  failure.shrunk_decisions = 88;
+  failure.shrunk_explanation = "AM5 at step 2 <shrunk>";
+  failure.shrink_probes = 200;
+  bad.failed_schedules = 2;
+  bad.violations_by_rule = {{"AM5", 2}};
+  bad.failures = {failure, later};
   ImplementationReport other;
   other.name = "other-part";
   other.kind = "reference";
@@ -54,13 +78,27 @@ RunReport sample() {
   return report;
 }
 
-std::string render() {
-  return html_report(sample(), [](const std::string& stem) -> std::optional<std::string> {
-    if (stem != "broken--echo--3") {
-      return std::nullopt;
-    }
+std::optional<std::string> load_sample_trace(const std::string& stem) {
+  if (stem == "broken--echo--3.shrunk") {
+    return chrome_trace_json(shrunk_trace());
+  }
+  if (stem == "broken--echo--3" || stem == "broken--echo--8") {
     return chrome_trace_json(sample_trace());
-  });
+  }
+  return std::nullopt;
+}
+
+std::string render(const RunReport& report = sample()) {
+  return html_report(report, load_sample_trace);
+}
+
+// The part of the page about the failure with this anchor.
+std::string section_of(const std::string& html, const std::string& anchor) {
+  const std::size_t start = html.find("<details class=\"failure\" id=\"" + anchor + "\"");
+  if (start == std::string::npos) {
+    return "";
+  }
+  return html.substr(start, html.find("</details>", start) - start);
 }
 
 TEST(HtmlReport, HasNoNetworkReference) {
@@ -74,7 +112,7 @@ TEST(HtmlReport, HasNoNetworkReference) {
 TEST(HtmlReport, TableFailureReplayAndTimeline) {
   const std::string html = render();
   EXPECT_NE(html.find("<table class=\"verdicts\""), std::string::npos);
-  EXPECT_NE(html.find("<td class=\"fail\"><a href=\"#failure--broken--echo--3\">fail &times;1"),
+  EXPECT_NE(html.find("<td class=\"fail\"><a href=\"#failure--broken--echo--3\">fail &times;2"),
             std::string::npos)
       << html;
   EXPECT_NE(html.find("<td class=\"pass\">pass</td>"), std::string::npos);  // AM1
@@ -83,6 +121,41 @@ TEST(HtmlReport, TableFailureReplayAndTimeline) {
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_NE(html.find("lockstep replay out/failures/broken--echo--3.replay"), std::string::npos);
   EXPECT_NE(html.find("<svg class=\"timeline\""), std::string::npos);
+}
+
+TEST(HtmlReport, AShrunkFailureShowsTheShrunkTimelineAndItsReplay) {
+  const std::string html = render();
+  const std::string shrunk = section_of(html, "failure--broken--echo--3");
+  ASSERT_FALSE(shrunk.empty()) << html;
+  EXPECT_NE(shrunk.find("shrunk from 216 to 88 decisions"), std::string::npos) << shrunk;
+  EXPECT_NE(shrunk.find("AM5 at step 2 &lt;shrunk&gt;"), std::string::npos) << shrunk;
+  EXPECT_NE(shrunk.find("lockstep replay out/failures/broken--echo--3.shrunk.replay"),
+            std::string::npos);
+  EXPECT_NE(shrunk.find("lockstep replay out/failures/broken--echo--3.replay"), std::string::npos)
+      << "the original's replay command stays";
+  EXPECT_NE(shrunk.find("<title>violation AM5 shrunk#1</title>"), std::string::npos)
+      << "the shrunk schedule is drawn";
+  EXPECT_EQ(shrunk.find("echo#1"), std::string::npos) << "the original schedule is not";
+
+  const std::string later = section_of(html, "failure--broken--echo--8");
+  ASSERT_FALSE(later.empty());
+  EXPECT_NE(later.find("Timeline of the original schedule, 216 decisions (not shrunk: the run "
+                       "shrinks the first failure of each rule"),
+            std::string::npos)
+      << later;
+  EXPECT_NE(later.find("echo#1"), std::string::npos);
+  EXPECT_EQ(later.find("shrunk from"), std::string::npos);
+}
+
+TEST(HtmlReport, WithShrinkingOffTheCaptionSaysSo) {
+  RunReport report = sample();
+  report.shrink_runs = 0;
+  report.implementations[0].failures[0].forget_shrink();
+  const std::string section = section_of(render(report), "failure--broken--echo--3");
+  EXPECT_NE(section.find("not shrunk: shrinking was off, --shrink-runs 0"), std::string::npos)
+      << section;
+  EXPECT_NE(section.find("echo#1"), std::string::npos) << "the original schedule is drawn";
+  EXPECT_EQ(section.find("shrunk from"), std::string::npos);
 }
 
 TEST(TraceTimeline, DrawsCallsFaultsAndViolations) {

@@ -44,6 +44,10 @@ RunReport sample() {
   failure.schedule_index = 3;
   failure.explanation = "wrote <trap> & \"left\"\x01 behind";
   failure.reproduce = "lockstep replay /tmp/x/failures/y.replay";
+  failure.decisions = 40;
+  failure.shrunk_replay_file = "failures/y.shrunk.replay";
+  failure.shrunk_reproduce = "lockstep replay /tmp/x/failures/y.shrunk.replay";
+  failure.shrunk_decisions = 12;
   bad.failures = {failure};
   ImplementationReport idle;
   idle.name = "plugin-with-no-suite";
@@ -70,6 +74,10 @@ TEST(JunitReport, FailuresCarryExplanationAndReplayEscaped) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("reproduce: lockstep replay /tmp/x/failures/y.replay"), std::string::npos);
+  EXPECT_NE(
+      xml.find("shrunk from 40 to 12 decisions: lockstep replay /tmp/x/failures/y.shrunk.replay"),
+      std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("name=\"broken &lt;&amp;&gt; &quot;one&quot;\""), std::string::npos);
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
 }

@@ -46,9 +46,10 @@ TEST(CliBrowser, ChromiumRendersTheTableAndTheFailures) {
                     "check index.html in a browser";
   }
   const auto directory = fresh_directory("lockstep-cli-browser");
-  ASSERT_EQ(
-      run_lockstep("run --runs 30 --seed 2 --report " + (directory / "report").string()).exit_code,
-      1);
+  ASSERT_EQ(run_lockstep("run --runs 30 --seed 2 --shrink-runs 3 --report " +
+                         (directory / "report").string())
+                .exit_code,
+            1);
   const auto page = directory / "report" / "index.html";
   const std::string dom =
       capture(chromium_command(directory / "profile-dom", "--dump-dom file://" + page.string()));
@@ -63,6 +64,7 @@ TEST(CliBrowser, ChromiumRendersTheTableAndTheFailures) {
     }
   }
   EXPECT_NE(dom.find("<svg class=\"timeline\""), std::string::npos);
+  EXPECT_NE(dom.find("Timeline of the shrunk schedule: shrunk from "), std::string::npos);
 
   const auto screenshot = directory / "index.png";
   capture(chromium_command(

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "harness/cli/tests/lockstep_process.h"
@@ -12,25 +13,44 @@ namespace {
 
 using namespace lockstep::cli_testing;  // NOLINT(google-build-using-namespace): test helpers
 
+// The contents of every file under DIR/failures, by name.
+std::map<std::string, std::string> failure_files(const std::filesystem::path& directory) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory / "failures")) {
+    files[entry.path().filename().string()] = read_text(entry.path());
+  }
+  return files;
+}
+
+// Shrinks too, spread over the workers as well: a tiny budget, as each probe is a fork (costly
+// in sanitizer builds); cli_shrunk_report_test.cpp shrinks further with two jobs.
 TEST(CliRunOptions, JobsDoNotChangeAnyByte) {
   const auto directory = fresh_directory("lockstep-cli-jobs");
-  const std::string command = "run --runs 30 --seed 4 --report " + directory.string();
+  const std::string command =
+      "run --runs 30 --seed 4 --shrink-runs 3 --report " + directory.string();
   ASSERT_EQ(run_lockstep(command + " --jobs 1").exit_code, 1);
   const std::string report = read_text(directory / "report.json");
   const std::string junit = read_text(directory / "junit.xml");
   const std::string html = read_text(directory / "index.html");
+  const std::map<std::string, std::string> files = failure_files(directory);
   const Outcome parallel = run_lockstep(command + " --jobs 3");
   ASSERT_EQ(parallel.exit_code, 1) << parallel.output;
   EXPECT_EQ(read_text(directory / "report.json"), report);
   EXPECT_EQ(read_text(directory / "junit.xml"), junit);
   EXPECT_EQ(read_text(directory / "index.html"), html);
+  EXPECT_TRUE(failure_files(directory) == files) << "replay and trace files, shrunk ones too";
   EXPECT_FALSE(read_report(directory)["implementations"][1]["failures"].empty());
+  std::size_t shrunk = 0;
+  for (const auto& [name, text] : files) {
+    shrunk += name.ends_with(".shrunk.replay") ? 1 : 0;
+  }
+  EXPECT_GE(shrunk, 20u) << "every mutant's first failure of each rule is shrunk";
 }
 
 TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
   const auto whole = fresh_directory("lockstep-cli-shard-whole");
   const auto merged = fresh_directory("lockstep-cli-shard-merged");
-  const std::string command = "run --runs 25 --seed 8 --strategy pct:2 --report ";
+  const std::string command = "run --runs 25 --seed 8 --strategy pct:2 --shrink-runs 3 --report ";
   ASSERT_EQ(run_lockstep(command + whole.string()).exit_code, 1);
   std::string shards;
   for (int shard = 1; shard <= 3; ++shard) {
@@ -47,6 +67,7 @@ TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
   EXPECT_EQ(actual["run_digest"], expected["run_digest"]);
   EXPECT_EQ(actual["shard"], expected["shard"]);
   ASSERT_EQ(actual["implementations"].size(), expected["implementations"].size());
+  std::size_t shrunk_failures = 0;
   for (std::size_t position = 0; position < expected["implementations"].size(); ++position) {
     const auto& want = expected["implementations"][position];
     const auto& got = actual["implementations"][position];
@@ -61,8 +82,24 @@ TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
       const std::string replay = got["failures"][failure]["replay"];
       EXPECT_EQ(replay.rfind("lockstep replay " + merged.string(), 0), 0u) << replay;
       EXPECT_EQ(run_lockstep(replay.substr(9)).exit_code, 1) << replay;
+      // The shards shrank what the whole run shrank, to the same result; the merge kept
+      // exactly those shrinks and copied their files.
+      for (const char* key :
+           {"shrunk_decisions", "shrunk_trace_hash", "shrink_probes", "shrunk_replay_file"}) {
+        EXPECT_EQ(got["failures"][failure].value(key, nlohmann::json()),
+                  want["failures"][failure].value(key, nlohmann::json()))
+            << key << " of " << replay;
+      }
+      if (got["failures"][failure].contains("shrunk_replay")) {
+        const std::string shrunk = got["failures"][failure]["shrunk_replay"];
+        const std::string file = got["failures"][failure]["shrunk_replay_file"];
+        EXPECT_EQ(shrunk, "lockstep replay " + (merged / file).string());
+        EXPECT_EQ(read_text(merged / file), read_text(whole / file)) << file;
+        ++shrunk_failures;
+      }
     }
   }
+  EXPECT_GE(shrunk_failures, 20u);
   EXPECT_TRUE(std::filesystem::exists(merged / "junit.xml"));
   EXPECT_TRUE(std::filesystem::exists(merged / "index.html"));
 }

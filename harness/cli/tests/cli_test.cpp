@@ -169,9 +169,10 @@ TEST(Cli, SameSeedGivesTheSameRunDigest) {
   const auto first = fresh_directory("lockstep-cli-digest-1");
   const auto second = fresh_directory("lockstep-cli-digest-2");
   const auto other = fresh_directory("lockstep-cli-digest-3");
-  run_lockstep("run --runs 20 --seed 11 --strategy pct:2 --report " + first.string());
-  run_lockstep("run --runs 20 --seed 11 --strategy pct:2 --report " + second.string());
-  run_lockstep("run --runs 20 --seed 12 --strategy pct:2 --report " + other.string());
+  const std::string command = "run --runs 20 --strategy pct:2 --shrink-runs 0 --report ";
+  run_lockstep(command + first.string() + " --seed 11");
+  run_lockstep(command + second.string() + " --seed 11");
+  run_lockstep(command + other.string() + " --seed 12");
   EXPECT_EQ(read_report(first)["run_digest"], read_report(second)["run_digest"]);
   EXPECT_NE(read_report(first)["run_digest"], read_report(other)["run_digest"]);
 }

@@ -22,12 +22,8 @@ class GuidedStrategy final : public Strategy {
   std::size_t pick(std::span<const std::uint64_t> candidate_keys, std::uint64_t) override {
     return static_cast<std::size_t>(next(DecisionKind::schedule, candidate_keys.size()));
   }
-  bool chance(std::uint32_t, std::uint32_t) override {
-    return next(DecisionKind::chance, 2) == 1;
-  }
-  std::uint64_t integer(std::uint64_t bound) override {
-    return next(DecisionKind::integer, bound);
-  }
+  bool chance(std::uint32_t, std::uint32_t) override { return next(DecisionKind::chance, 2) == 1; }
+  std::uint64_t integer(std::uint64_t bound) override { return next(DecisionKind::integer, bound); }
   const std::string* divergence() const override {
     return answers_ >= decision_budget_ ? &budget_spent_ : nullptr;
   }

@@ -26,8 +26,8 @@
 namespace lockstep {
 
 struct ShrinkAttempt {
-  bool still_fails = false;   ///< the same verdict (for example: the same rule) as the original
-  DecisionLog consumed;       ///< the decisions the run actually took
+  bool still_fails = false;  ///< the same verdict (for example: the same rule) as the original
+  DecisionLog consumed;      ///< the decisions the run actually took
 };
 
 /// Runs the schedule guided by `log` and says whether it still fails the same way. A run that
@@ -38,10 +38,10 @@ using ShrinkProbe =
     std::function<ShrinkAttempt(const DecisionLog& log, std::uint64_t decision_budget)>;
 
 struct ShrinkResult {
-  DecisionLog log;            ///< the smallest failing log found
-  std::uint64_t runs = 0;     ///< probes spent
+  DecisionLog log;         ///< the smallest failing log found
+  std::uint64_t runs = 0;  ///< probes spent
   std::size_t original_size = 0;
-  bool reproduced = false;    ///< false if even the original log did not fail under guidance
+  bool reproduced = false;  ///< false if even the original log did not fail under guidance
 };
 
 /// `max_runs` bounds the work; the result is valid whenever it stops.

@@ -23,8 +23,9 @@ struct AsyncExecuteScheduleResult : harness::ScheduleOutcome {
   std::uint64_t steps_run = 0;
 };
 
-AsyncExecuteScheduleResult run_async_execute_schedule(
-    const lockstep_implementation& implementation, std::uint64_t schedule_seed,
-    std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options = {});
+AsyncExecuteScheduleResult run_async_execute_schedule(const lockstep_implementation& implementation,
+                                                      std::uint64_t schedule_seed,
+                                                      std::unique_ptr<Strategy> strategy,
+                                                      const harness::ScheduleOptions& options = {});
 
 }  // namespace lockstep::conformance

@@ -87,8 +87,7 @@ struct AwaitChainsCommand : AsyncExecuteCommand {
 
 /// The caller sleeps: completions of chains in flight run before its next command.
 struct AsyncExecutePauseCommand : AsyncExecuteCommand {
-  std::uint64_t duration_ns =
-      generate_one_of<std::uint64_t>({0, 100'000, 1'000'000, 5'000'000});
+  std::uint64_t duration_ns = generate_one_of<std::uint64_t>({0, 100'000, 1'000'000, 5'000'000});
   void run(const AsyncExecuteModel& model, AsyncExecuteSystem& system) const override;
   void show(std::ostream& os) const override;
 };

@@ -7,7 +7,9 @@ namespace lockstep::conformance::properties {
 
 namespace {
 
-std::string body_of(std::size_t bytes) { return std::string(bytes, 'b'); }
+std::string body_of(std::size_t bytes) {
+  return std::string(bytes, 'b');
+}
 
 // Leaves an asynchronous call in flight if the shape says so, else waits for it.
 void keep_or_wait(ChannelCaller& caller, harness::MonitoredCall& call,
@@ -61,8 +63,7 @@ void SendCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) cons
   const ChannelCallShape send_shape = shape;
   const std::size_t bytes = body_bytes;
   system.run_on_caller([send_shape, bytes](ChannelCaller& caller) {
-    keep_or_wait(caller, caller.driver->send(body_of(bytes), send_shape.call_shape()),
-                 send_shape);
+    keep_or_wait(caller, caller.driver->send(body_of(bytes), send_shape.call_shape()), send_shape);
   });
 }
 
@@ -91,15 +92,13 @@ void ReceiveCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) c
     if (lead > 0) {
       caller.simulation->sleep_for(lead);
     }
-    keep_or_wait(caller,
-                 caller.driver->receive(is_optional, capacity, receive_shape.call_shape()),
+    keep_or_wait(caller, caller.driver->receive(is_optional, capacity, receive_shape.call_shape()),
                  receive_shape);
   });
 }
 
 void ReceiveCommand::show(std::ostream& os) const {
-  os << "Receive(" << capacity_bytes << " bytes, " << (optional ? "optional" : "required")
-     << ", ";
+  os << "Receive(" << capacity_bytes << " bytes, " << (optional ? "optional" : "required") << ", ";
   shape.show(os);
   if (lead_ns > 0) {
     os << ", after " << lead_ns << " ns";
@@ -113,8 +112,7 @@ void RequestReplyCommand::run(const ChannelModel& /*model*/, ChannelSystem& syst
   const std::size_t capacity = capacity_bytes;
   system.run_on_caller([request_shape, bytes, capacity](ChannelCaller& caller) {
     keep_or_wait(caller,
-                 caller.driver->request_reply(body_of(bytes), capacity,
-                                              request_shape.call_shape()),
+                 caller.driver->request_reply(body_of(bytes), capacity, request_shape.call_shape()),
                  request_shape);
   });
 }
@@ -135,7 +133,9 @@ void AbortCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) con
   system.run_on_caller([](ChannelCaller& caller) { caller.driver->abort(); });
 }
 
-void AbortCommand::show(std::ostream& os) const { os << "Abort"; }
+void AbortCommand::show(std::ostream& os) const {
+  os << "Abort";
+}
 
 void CloseCommand::apply(ChannelModel& model) const {
   model.phase = ChannelModel::Phase::closed;
@@ -170,19 +170,25 @@ void InjectDropCommand::run(const ChannelModel& /*model*/, ChannelSystem& system
   system.run_on_caller([](ChannelCaller& caller) { caller.peer->drop_connections(); });
 }
 
-void InjectDropCommand::show(std::ostream& os) const { os << "InjectDrop"; }
+void InjectDropCommand::show(std::ostream& os) const {
+  os << "InjectDrop";
+}
 
 void InjectSessionEndCommand::checkPreconditions(const ChannelModel& model) const {
   RC_PRE(model.phase == ChannelModel::Phase::open);
 }
 
-void InjectSessionEndCommand::apply(ChannelModel& model) const { model.session_over = true; }
+void InjectSessionEndCommand::apply(ChannelModel& model) const {
+  model.session_over = true;
+}
 
 void InjectSessionEndCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) const {
   system.run_on_caller([](ChannelCaller& caller) { caller.peer->end_sessions(); });
 }
 
-void InjectSessionEndCommand::show(std::ostream& os) const { os << "InjectSessionEnd"; }
+void InjectSessionEndCommand::show(std::ostream& os) const {
+  os << "InjectSessionEnd";
+}
 
 void PauseCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) const {
   const std::uint64_t duration = duration_ns;
@@ -193,12 +199,16 @@ void PauseCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) con
   });
 }
 
-void PauseCommand::show(std::ostream& os) const { os << "Pause(" << duration_ns << " ns)"; }
+void PauseCommand::show(std::ostream& os) const {
+  os << "Pause(" << duration_ns << " ns)";
+}
 
 void AwaitAllCommand::run(const ChannelModel& /*model*/, ChannelSystem& system) const {
   system.run_on_caller([](ChannelCaller& caller) { caller.await_all(); });
 }
 
-void AwaitAllCommand::show(std::ostream& os) const { os << "AwaitAll"; }
+void AwaitAllCommand::show(std::ostream& os) const {
+  os << "AwaitAll";
+}
 
 }  // namespace lockstep::conformance::properties

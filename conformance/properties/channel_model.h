@@ -124,10 +124,9 @@ struct AwaitAllCommand : ChannelCommand {
 
 /// The generator of one command for a model state (for rc::state::gen::commands).
 inline auto channel_command_generator() {
-  return rc::state::gen::execOneOfWithArgs<OpenCommand, SendCommand, ReceiveCommand,
-                                           RequestReplyCommand, AbortCommand, CloseCommand,
-                                           InjectDropCommand, InjectSessionEndCommand,
-                                           PauseCommand, AwaitAllCommand>();
+  return rc::state::gen::execOneOfWithArgs<
+      OpenCommand, SendCommand, ReceiveCommand, RequestReplyCommand, AbortCommand, CloseCommand,
+      InjectDropCommand, InjectSessionEndCommand, PauseCommand, AwaitAllCommand>();
 }
 
 }  // namespace lockstep::conformance::properties

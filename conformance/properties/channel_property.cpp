@@ -5,12 +5,13 @@
 
 namespace lockstep::conformance::properties {
 
-const std::vector<std::string> kChannelLifecycleRules = {
-    "AM1", "AM2", "AM3", "AM4", "AM5", "AM6", "AM7", "AM8", "AM9", "AM11",
-    "CH1", "CH2", "CH3", "CH4", "CH5", "CH6", "CH7"};
+const std::vector<std::string> kChannelLifecycleRules = {"AM1", "AM2", "AM3", "AM4",  "AM5", "AM6",
+                                                         "AM7", "AM8", "AM9", "AM11", "CH1", "CH2",
+                                                         "CH3", "CH4", "CH5", "CH6",  "CH7"};
 const std::vector<std::string> kChannelNeverFaultsRules = {"CH2"};
 
-PropertyCase run_channel_case(const lockstep_implementation& implementation, std::uint64_t schedule_seed,
+PropertyCase run_channel_case(const lockstep_implementation& implementation,
+                              std::uint64_t schedule_seed,
                               const rc::state::Commands<ChannelCommand>& commands,
                               ChannelClaim claim, std::unique_ptr<Strategy> strategy) {
   PropertyCase run;
@@ -38,8 +39,7 @@ PropertyCase run_channel_case(const lockstep_implementation& implementation, std
 void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
                         ChannelCaseRecorder& recorder, const std::string& focus_rule) {
   const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
-  const auto commands =
-      *rc::state::gen::commands(ChannelModel{}, channel_command_generator());
+  const auto commands = *rc::state::gen::commands(ChannelModel{}, channel_command_generator());
   PropertyCase run = run_channel_case(implementation, schedule_seed, commands, claim);
   run.focus_rule = focus_rule;
   recorder.cases.record(run);

@@ -28,7 +28,8 @@ enum class ChannelClaim {
 };
 
 /// Runs one case: `strategy` null means the seed's own strategy.
-PropertyCase run_channel_case(const lockstep_implementation& implementation, std::uint64_t schedule_seed,
+PropertyCase run_channel_case(const lockstep_implementation& implementation,
+                              std::uint64_t schedule_seed,
                               const rc::state::Commands<ChannelCommand>& commands,
                               ChannelClaim claim, std::unique_ptr<Strategy> strategy = nullptr);
 

@@ -75,8 +75,8 @@ harness::FaultPlan property_fault_plan(std::uint64_t schedule_seed) {
 std::string PropertyCase::violations_text() const {
   std::string text;
   for (const harness::Violation& violation : outcome.world.violations) {
-    text += "  " + violation.rule + ": " + violation.explanation + " (" + violation.to_text() +
-            ")\n";
+    text +=
+        "  " + violation.rule + ": " + violation.explanation + " (" + violation.to_text() + ")\n";
   }
   if (!claim_broken.empty()) {
     text += "  claim: " + claim_broken + "\n";

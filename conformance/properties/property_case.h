@@ -32,11 +32,11 @@ harness::FaultPlan property_fault_plan(std::uint64_t schedule_seed);
 
 /// What one run of a property left behind.
 struct PropertyCase {
-  std::string property;                ///< "channel lifecycle", ...
+  std::string property;  ///< "channel lifecycle", ...
   std::string implementation;
   std::uint64_t schedule_seed = 0;
-  std::string settings;                ///< what the case chose before its commands, if anything
-  std::vector<std::string> commands;   ///< each command's show() text, in order
+  std::string settings;               ///< what the case chose before its commands, if anything
+  std::vector<std::string> commands;  ///< each command's show() text, in order
   harness::ScheduleOutcome outcome;
   /// Set when a property's own claim (beyond the rule checks) did not hold.
   std::string claim_broken;

@@ -16,9 +16,9 @@ namespace lockstep::conformance::properties {
 
 struct PropertyCheck {
   bool failed = false;
-  bool gave_up = false;    ///< too many cases discarded: no verdict
-  int successes = 0;       ///< cases that held before the failure (or in all)
-  std::string message;     ///< RapidCheck's description of the failure or of giving up
+  bool gave_up = false;  ///< too many cases discarded: no verdict
+  int successes = 0;     ///< cases that held before the failure (or in all)
+  std::string message;   ///< RapidCheck's description of the failure or of giving up
   /// For a failure: the value of RC_PARAMS that reproduces it, "reproduce=...".
   std::string reproduce;
 };

@@ -51,7 +51,8 @@ std::vector<PropertyTarget> property_targets(std::string_view part,
 
 void PrintTo(const PropertyTarget& target, std::ostream* os) {
   *os << target.implementation->name
-      << (target.must_fail_on.empty() ? " (must hold)" : " (must fail on " + target.must_fail_on + ")");
+      << (target.must_fail_on.empty() ? " (must hold)"
+                                      : " (must fail on " + target.must_fail_on + ")");
 }
 
 std::string test_name_of(std::string name) {

@@ -23,8 +23,8 @@ struct PropertyTarget {
 };
 
 /// The bundled implementations that provide `part` ("channel", "service-host" or
-/// "async-execute"), in registry order. A mutant defective in `part` whose rule is not among `rules` is left out
-/// (the property cannot judge it) and named in `not_judged`.
+/// "async-execute"), in registry order. A mutant defective in `part` whose rule is not among
+/// `rules` is left out (the property cannot judge it) and named in `not_judged`.
 std::vector<PropertyTarget> property_targets(std::string_view part,
                                              const std::vector<std::string>& rules,
                                              std::vector<std::string>* not_judged = nullptr);

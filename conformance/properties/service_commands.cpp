@@ -10,13 +10,17 @@ void ConnectClientCommand::checkPreconditions(const ServiceModel& model) const {
   RC_PRE(model.client_gone.size() < ServiceModel::kMaxClients);
 }
 
-void ConnectClientCommand::apply(ServiceModel& model) const { model.client_gone.push_back(false); }
+void ConnectClientCommand::apply(ServiceModel& model) const {
+  model.client_gone.push_back(false);
+}
 
 void ConnectClientCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   system.run_on_caller([](ServiceCaller& caller) { caller.connect_client(); });
 }
 
-void ConnectClientCommand::show(std::ostream& os) const { os << "ConnectClient"; }
+void ConnectClientCommand::show(std::ostream& os) const {
+  os << "ConnectClient";
+}
 
 ClientCommand::ClientCommand(const ServiceModel& model)
     : client(static_cast<std::size_t>(
@@ -27,8 +31,7 @@ void ClientCommand::checkPreconditions(const ServiceModel& model) const {
 }
 
 RequestCommand::RequestCommand(const ServiceModel& model)
-    : ClientCommand(model),
-      await_reply(!generate_chance(1, 5)) {}
+    : ClientCommand(model), await_reply(!generate_chance(1, 5)) {}
 
 void RequestCommand::apply(ServiceModel& model) const {
   ++model.requests;
@@ -47,29 +50,39 @@ void RequestCommand::show(std::ostream& os) const {
   os << "Request(client " << client << (await_reply ? ", awaits the reply)" : ", walks away)");
 }
 
-void LeaveCommand::apply(ServiceModel& model) const { model.client_gone[client] = true; }
+void LeaveCommand::apply(ServiceModel& model) const {
+  model.client_gone[client] = true;
+}
 
 void LeaveCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   const std::size_t index = client;
   system.run_on_caller([index](ServiceCaller& caller) { caller.leave(index); });
 }
 
-void LeaveCommand::show(std::ostream& os) const { os << "Leave(client " << client << ")"; }
+void LeaveCommand::show(std::ostream& os) const {
+  os << "Leave(client " << client << ")";
+}
 
-void DropClientCommand::apply(ServiceModel& model) const { model.client_gone[client] = true; }
+void DropClientCommand::apply(ServiceModel& model) const {
+  model.client_gone[client] = true;
+}
 
 void DropClientCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   const std::size_t index = client;
   system.run_on_caller([index](ServiceCaller& caller) { caller.drop(index); });
 }
 
-void DropClientCommand::show(std::ostream& os) const { os << "DropClient(client " << client << ")"; }
+void DropClientCommand::show(std::ostream& os) const {
+  os << "DropClient(client " << client << ")";
+}
 
 void AbortHostCommand::checkPreconditions(const ServiceModel& model) const {
   RC_PRE(!model.aborted && model.requests > 0);
 }
 
-void AbortHostCommand::apply(ServiceModel& model) const { model.aborted = true; }
+void AbortHostCommand::apply(ServiceModel& model) const {
+  model.aborted = true;
+}
 
 void AbortHostCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   const bool error = with_error;
@@ -84,7 +97,9 @@ void CloseHostCommand::checkPreconditions(const ServiceModel& model) const {
   RC_PRE(!model.close_started && model.requests > 0);
 }
 
-void CloseHostCommand::apply(ServiceModel& model) const { model.close_started = true; }
+void CloseHostCommand::apply(ServiceModel& model) const {
+  model.close_started = true;
+}
 
 void CloseHostCommand::run(const ServiceModel& /*model*/, ServiceSystem& system) const {
   const HostCallShape call_shape = shape;

@@ -42,10 +42,10 @@ struct ServiceClientSlot {
   std::unique_ptr<RawClient> client;
   FiberId fiber = 0;
   std::deque<std::function<void(ServiceClientSlot&)>> actions;
-  bool idle = false;       ///< blocked, waiting for an action
-  bool session_over = false;  ///< refused, dropped, ended by the host, or a failed send
+  bool idle = false;            ///< blocked, waiting for an action
+  bool session_over = false;    ///< refused, dropped, ended by the host, or a failed send
   bool ended_by_reply = false;  ///< an operation returned WS_S_END on this session
-  bool leaving = false;    ///< its last action ran: it closes its connection and ends
+  bool leaving = false;         ///< its last action ran: it closes its connection and ends
 };
 
 /// What the caller fiber holds across commands.

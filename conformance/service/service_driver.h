@@ -1,8 +1,8 @@
 // The service driver: the harness as both the user code and the clients of a service host.
 //
 // It creates the host of a lockstep_implementation on a SimulatedHost (through an
-// ServiceObservingHost), opens, closes and aborts it through the world's monitor, provides the service
-// operation (its behaviour drawn through the simulation at each invocation: synchronous or
+// ServiceObservingHost), opens, closes and aborts it through the world's monitor, provides the
+// service operation (its behaviour drawn through the simulation at each invocation: synchronous or
 // asynchronous completion from a timer of a separate "user" host, a reply from the heap, a
 // failure with WS_ERROR strings carrying kSecretMarker, WS_S_END, cancel and free-state
 // registration), and runs clients that send requests and check what comes back.
@@ -108,9 +108,9 @@ class ServiceDriver {
   std::uint32_t send_request(RawClient& client, bool after_end);
   /// What waiting for one reply left of the client's session.
   enum class ReplyOutcome {
-    go_on,            ///< answered; the session goes on
-    ended_by_reply,   ///< answered, and the operation returned WS_S_END
-    session_over,     ///< answered after WS_S_END, ended by the host, or dropped
+    go_on,           ///< answered; the session goes on
+    ended_by_reply,  ///< answered, and the operation returned WS_S_END
+    session_over,    ///< answered after WS_S_END, ended by the host, or dropped
   };
   /// On a client fiber: waits for the reply to `token` (sent on `client`) and checks it.
   ReplyOutcome await_reply(RawClient& client, std::uint32_t token);

@@ -353,16 +353,18 @@ int main(int argc, char** argv) {
   replay->add_option("FILE", replay_options.replay_path, "a .replay file")->required();
   replay->add_option("--trace", replay_options.chrome_trace_path, "write a Chrome trace here");
   replay->add_flag("--verbose", replay_options.verbose, "show every scheduler step");
-  replay->add_option("--timeout-ms", replay_options.schedule_timeout_ms,
-                     "wall-clock limit when the schedule is replayed in a child process")
+  replay
+      ->add_option("--timeout-ms", replay_options.schedule_timeout_ms,
+                   "wall-clock limit when the schedule is replayed in a child process")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
 
   lockstep::cli::ShrinkOptions shrink_options;
   CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");
   shrink->add_option("FILE", shrink_options.replay_path, "a .replay file")->required();
   shrink->add_option("-o", shrink_options.output_path, "where to write the shrunk replay");
-  shrink->add_option("--runs", shrink_options.max_runs,
-                     "edited schedules to try at most (default 2000)")
+  shrink
+      ->add_option("--runs", shrink_options.max_runs,
+                   "edited schedules to try at most (default 2000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
 
   lockstep::cli::MergeOptions merge_options;

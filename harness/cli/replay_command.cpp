@@ -38,7 +38,8 @@ std::optional<LoadedReplay> load(const std::string& path, ImplementationResolver
   }
   loaded.suite = conformance::find_suite(loaded.file.suite);
   if (loaded.suite == nullptr || !loaded.suite->applies(*loaded.implementation)) {
-    std::fprintf(stderr, "lockstep: %s names suite '%s', which does not exist or does not apply "
+    std::fprintf(stderr,
+                 "lockstep: %s names suite '%s', which does not exist or does not apply "
                  "to '%s'\n",
                  path.c_str(), loaded.file.suite.c_str(), loaded.file.implementation.c_str());
     return std::nullopt;
@@ -64,24 +65,26 @@ int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
     std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
     return kExitUsage;
   }
-  const IsolatedSchedule again = run_schedule_isolated(file.schedule_index, [&] {
-    std::unique_ptr<Strategy> strategy =
-        file.decisions.empty()
-            ? make_strategy(*spec, strategy_seed(file.schedule_seed), kPctEstimatedSteps)
-            : make_replay_strategy(file.decisions);
-    const harness::ScheduleOutcome outcome = loaded.suite->run(
-        *loaded.implementation, file.schedule_seed, std::move(strategy), {});
-    return ScheduleRecord::from(file.schedule_index, outcome.world);
-  }, schedule_isolation_limits(options.schedule_timeout_ms));
+  const IsolatedSchedule again = run_schedule_isolated(
+      file.schedule_index,
+      [&] {
+        std::unique_ptr<Strategy> strategy =
+            file.decisions.empty()
+                ? make_strategy(*spec, strategy_seed(file.schedule_seed), kPctEstimatedSteps)
+                : make_replay_strategy(file.decisions);
+        const harness::ScheduleOutcome outcome =
+            loaded.suite->run(*loaded.implementation, file.schedule_seed, std::move(strategy), {});
+        return ScheduleRecord::from(file.schedule_index, outcome.world);
+      },
+      schedule_isolation_limits(options.schedule_timeout_ms));
   std::printf("replaying %s in a child process: %s on suite %s, seed %llu (%s)\n",
               options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
               static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());
-  const std::string ended = again.record.abnormal_outcome.empty()
-                                ? std::string("a normal end")
-                                : again.record.abnormal_outcome;
+  const std::string ended = again.record.abnormal_outcome.empty() ? std::string("a normal end")
+                                                                  : again.record.abnormal_outcome;
   if (again.record.abnormal_outcome != file.rule) {
-    std::printf("NONDETERMINISM: the schedule ended with %s, the file recorded %s\n",
-                ended.c_str(), file.rule.c_str());
+    std::printf("NONDETERMINISM: the schedule ended with %s, the file recorded %s\n", ended.c_str(),
+                file.rule.c_str());
     return kExitNondeterminism;
   }
   std::printf("%s\nreproduced %s under isolation\n", again.explanation.c_str(), file.rule.c_str());
@@ -100,9 +103,8 @@ int replay_command(const ReplayOptions& options) {
   }
   harness::ScheduleOptions keep;
   keep.keep_trace_events = true;
-  const harness::ScheduleOutcome outcome =
-      loaded->suite->run(*loaded->implementation, file.schedule_seed,
-                         make_replay_strategy(file.decisions), keep);
+  const harness::ScheduleOutcome outcome = loaded->suite->run(
+      *loaded->implementation, file.schedule_seed, make_replay_strategy(file.decisions), keep);
 
   std::printf("replaying %s: %s on suite %s, seed %llu (%s)\n", options.replay_path.c_str(),
               file.implementation.c_str(), file.suite.c_str(),
@@ -146,12 +148,13 @@ int shrink_command(const ShrinkOptions& options) {
   }
   const reports::ReplayFile& file = loaded->file;
   if (is_isolation_rule(file.rule)) {
-    std::fprintf(stderr, "lockstep: %s records a %s, which has no decision log to shrink; "
-                 "replay it to reproduce it\n", options.replay_path.c_str(), file.rule.c_str());
+    std::fprintf(stderr,
+                 "lockstep: %s records a %s, which has no decision log to shrink; "
+                 "replay it to reproduce it\n",
+                 options.replay_path.c_str(), file.rule.c_str());
     return kExitUsage;
   }
-  const ShrinkSubject subject{loaded->implementation, loaded->suite, file.schedule_seed,
-                              file.rule};
+  const ShrinkSubject subject{loaded->implementation, loaded->suite, file.schedule_seed, file.rule};
   const harness::IsolationLimits limits = schedule_isolation_limits();
   std::string error;
   const std::optional<ShrunkReplay> shrunk =
@@ -177,9 +180,8 @@ int shrink_command(const ShrinkOptions& options) {
     return kExitUsage;
   }
   const std::string original_steps = original ? std::to_string(original->steps) : "?";
-  std::printf("shrunk %s: %zu -> %zu decisions, %s -> %llu steps (%llu runs)\n",
-              file.rule.c_str(), file.decisions.size(), shrunk->replay.decisions.size(),
-              original_steps.c_str(),
+  std::printf("shrunk %s: %zu -> %zu decisions, %s -> %llu steps (%llu runs)\n", file.rule.c_str(),
+              file.decisions.size(), shrunk->replay.decisions.size(), original_steps.c_str(),
               static_cast<unsigned long long>(shrunk->steps),
               static_cast<unsigned long long>(shrunk->probes));
   std::printf("%s\nwritten to %s\n", shrunk->replay.explanation.c_str(), output.c_str());

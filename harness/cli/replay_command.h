@@ -27,7 +27,7 @@ int replay_command(const ReplayOptions& options);
 
 struct ShrinkOptions {
   std::string replay_path;
-  std::string output_path;  ///< empty: FILE with ".shrunk.replay"
+  std::string output_path;        ///< empty: FILE with ".shrunk.replay"
   std::uint64_t max_runs = 2000;  ///< edited schedules to try (run --report uses --shrink-runs)
 };
 

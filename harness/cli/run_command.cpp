@@ -8,9 +8,9 @@
 #include "conformance/registry/suites.h"
 #include "harness/cli/failure_shrinking.h"
 #include "harness/cli/interrupt_signals.h"
+#include "harness/cli/isolated_schedule.h"
 #include "harness/cli/real_host_clock.h"
 #include "harness/cli/schedule_workers.h"
-#include "harness/cli/isolated_schedule.h"
 #include "harness/cli/suite_rules.h"
 #include "reports/atomic_file.h"
 #include "reports/replay_file.h"
@@ -133,12 +133,15 @@ bool materialize_isolated(const RunOptions& options,
                           reports::Failure& failure, bool& nondeterministic, std::string& error) {
   const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
   const std::uint64_t seed = schedule_seed(options.seed, key.first);
-  const IsolatedSchedule again = run_schedule_isolated(key.first, [&] {
-    const harness::ScheduleOutcome outcome = suite.run(
-        implementation, seed,
-        make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), {});
-    return ScheduleRecord::from(key.first, outcome.world);
-  }, schedule_isolation_limits(options.schedule_timeout_ms));
+  const IsolatedSchedule again = run_schedule_isolated(
+      key.first,
+      [&] {
+        const harness::ScheduleOutcome outcome =
+            suite.run(implementation, seed,
+                      make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), {});
+        return ScheduleRecord::from(key.first, outcome.world);
+      },
+      schedule_isolation_limits(options.schedule_timeout_ms));
   if (again.record.abnormal_outcome != candidate.rules.front()) {
     nondeterministic = true;
     error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
@@ -164,8 +167,8 @@ bool materialize(const RunOptions& options, const conformance::Implementation& i
                  const CandidateKey& key, const Candidate& candidate, reports::Failure& failure,
                  bool& nondeterministic, std::string& error) {
   if (is_isolation_rule(candidate.rules.front())) {
-    return materialize_isolated(options, implementation, key, candidate, failure,
-                                nondeterministic, error);
+    return materialize_isolated(options, implementation, key, candidate, failure, nondeterministic,
+                                error);
   }
   const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
   const std::uint64_t seed = schedule_seed(options.seed, key.first);
@@ -268,10 +271,10 @@ RunResult run_schedules(const RunOptions& options, ProgressDisplay& display,
     const conformance::Suite& suite = registry[task.pairing.registry_position];
     const std::uint64_t seed = schedule_seed(options.seed, task.schedule_index);
     const auto run_here = [&] {
-      const harness::ScheduleOutcome outcome = suite.run(
-          *options.implementations[task.pairing.implementation_position], seed,
-          make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps),
-          schedule_options);
+      const harness::ScheduleOutcome outcome =
+          suite.run(*options.implementations[task.pairing.implementation_position], seed,
+                    make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps),
+                    schedule_options);
       return ScheduleRecord::from(task_number, outcome.world);
     };
     return options.isolate

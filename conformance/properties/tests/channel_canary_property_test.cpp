@@ -39,10 +39,9 @@ TEST(ChannelCanaryProperty, NeverFaultedFailsAndItsMinimalCaseReplays) {
   EXPECT_FALSE(minimal.claim_broken.empty());
   EXPECT_LE(minimal.commands.size(), 3u) << "an Open and an Abort suffice";
 
-  const PropertyCase replayed =
-      run_channel_case(*reference, minimal.schedule_seed, recorder.last_failing_commands,
-                       ChannelClaim::never_faulted,
-                       make_replay_strategy(minimal.outcome.decisions));
+  const PropertyCase replayed = run_channel_case(
+      *reference, minimal.schedule_seed, recorder.last_failing_commands,
+      ChannelClaim::never_faulted, make_replay_strategy(minimal.outcome.decisions));
   EXPECT_EQ(replayed.claim_broken, minimal.claim_broken);
   EXPECT_EQ(replayed.outcome.world.run.trace_hash, minimal.outcome.world.run.trace_hash);
   EXPECT_EQ(replayed.outcome.decisions, minimal.outcome.decisions);

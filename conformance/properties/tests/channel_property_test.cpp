@@ -45,11 +45,8 @@ TEST_P(ChannelLifecycleProperty, ReachesTheRegistrysVerdict) {
   ChannelCaseRecorder recorder;
   judge_target(
       "channel lifecycle", target,
-      [&] {
-        check_channel_case(table, ChannelClaim::rules_only, recorder, target.must_fail_on);
-      },
-      recorder.cases,
-      not_reached_reason(target.implementation->name));
+      [&] { check_channel_case(table, ChannelClaim::rules_only, recorder, target.must_fail_on); },
+      recorder.cases, not_reached_reason(target.implementation->name));
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundled, ChannelLifecycleProperty, ::testing::ValuesIn(channel_targets()),

@@ -28,9 +28,8 @@ TargetVerdict judge_target(const std::string& property, const PropertyTarget& ta
   TargetVerdict verdict;
   verdict.check = check_property(property + " over " + name, body, budget);
   const auto& minimal = cases.last_failure();
-  std::cout << property << " over " << name << ": "
-            << (verdict.check.failed ? "failed" : "held") << " after " << cases.runs()
-            << " cases";
+  std::cout << property << " over " << name << ": " << (verdict.check.failed ? "failed" : "held")
+            << " after " << cases.runs() << " cases";
   if (verdict.check.failed && minimal.has_value()) {
     verdict.names_declared_rule = must_fail && minimal->names_rule(target.must_fail_on);
     const std::string file = write_failure_file(*minimal, test_name_of(property + "-" + name));
@@ -58,8 +57,8 @@ TargetVerdict judge_target(const std::string& property, const PropertyTarget& ta
         << (minimal.has_value() ? failure_message(*minimal) : verdict.check.message);
     return verdict;
   }
-  EXPECT_TRUE(verdict.check.failed) << name << " passed " << property << "; it breaks "
-                                    << target.must_fail_on;
+  EXPECT_TRUE(verdict.check.failed)
+      << name << " passed " << property << "; it breaks " << target.must_fail_on;
   if (verdict.check.failed) {
     EXPECT_TRUE(verdict.names_declared_rule)
         << name << ": the shrunk case does not name " << target.must_fail_on << ":\n"

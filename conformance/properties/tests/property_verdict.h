@@ -20,8 +20,8 @@ struct TargetVerdict {
 
 /// Runs `body` (one RapidCheck case) as property `property` on `target`, and asserts with
 /// GoogleTest what the target requires: hold, or fail naming target.must_fail_on (then `body`
-/// checks the property focused on that rule, so that shrinking keeps its counterexample). A mutant in
-/// `not_reached_reason` is run briefly and reported, not asserted.
+/// checks the property focused on that rule, so that shrinking keeps its counterexample). A mutant
+/// in `not_reached_reason` is run briefly and reported, not asserted.
 TargetVerdict judge_target(const std::string& property, const PropertyTarget& target,
                            const std::function<void()>& body, const CaseRecorder& cases,
                            const char* not_reached_reason = nullptr);

@@ -22,8 +22,8 @@ TEST_P(ServiceHostProperty, ReachesTheRegistrysVerdict) {
   const lockstep_implementation& table = *target.implementation->table;
   ServiceCaseRecorder recorder;
   judge_target(
-      "service host", target,
-      [&] { check_service_case(table, recorder, target.must_fail_on); }, recorder.cases);
+      "service host", target, [&] { check_service_case(table, recorder, target.must_fail_on); },
+      recorder.cases);
   if (target.must_fail_on.empty()) {
     // A property whose cases never reach the operation would hold vacuously.
     EXPECT_GT(recorder.calls_invoked, recorder.cases.runs() / 4)
@@ -56,8 +56,8 @@ TEST(ServiceHostPropertyReplay, AMutantsMinimalCaseReplaysWithItsTraceHash) {
   ASSERT_NE(mutant, nullptr);
   ServiceCaseRecorder recorder;
   const PropertyCheck check = check_property(
-      "service host replay over end-ignored",
-      [&] { check_service_case(*mutant->table, recorder); }, 1000);
+      "service host replay over end-ignored", [&] { check_service_case(*mutant->table, recorder); },
+      1000);
   ASSERT_TRUE(check.failed) << "end-ignored held the service host property";
   ASSERT_TRUE(recorder.cases.last_failure().has_value());
   const PropertyCase& minimal = *recorder.cases.last_failure();

@@ -63,8 +63,8 @@ TEST(CliReport, JunitParsesAndItsCountsAddUp) {
           << rule;
     }
     for (const auto& suite : implementation["suites"]) {
-      EXPECT_NE(xml.find("classname=\"lockstep." + implementation["name"].get<std::string>() +
-                         "." + suite["name"].get<std::string>() + "\" name=\"schedules\""),
+      EXPECT_NE(xml.find("classname=\"lockstep." + implementation["name"].get<std::string>() + "." +
+                         suite["name"].get<std::string>() + "\" name=\"schedules\""),
                 std::string::npos)
           << implementation["name"] << " " << suite;
     }

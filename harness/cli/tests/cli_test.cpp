@@ -197,14 +197,22 @@ constexpr const char* kNullWriteRule = "isolation-failed";
 constexpr const char* kNullWriteRule = "crash-SIGSEGV";
 #endif
 
+struct IsolatedPluginCase {
+  std::string plugin;
+  std::string rule;
+  // The crash gets a generous limit: under a loaded machine a sanitizer's report (symbolizing
+  // its stacks) can outlast a short one and would read as a hang. The hang needs a short one.
+  std::string timeout_ms;
+};
+
 TEST(CliIsolation, CrashingAndHangingPluginsBecomeReproducibleFailures) {
-  for (const auto& [plugin, rule] :
-       {std::pair<std::string, std::string>{TEST_PLUGIN_CRASHES, kNullWriteRule},
-        std::pair<std::string, std::string>{TEST_PLUGIN_HANGS, "hang"}}) {
+  for (const auto& [plugin, rule, timeout_ms] :
+       {IsolatedPluginCase{TEST_PLUGIN_CRASHES, kNullWriteRule, "20000"},
+        IsolatedPluginCase{TEST_PLUGIN_HANGS, "hang", "300"}}) {
     const auto directory = fresh_directory("lockstep-cli-isolation-" + rule);
-    const Outcome outcome = run_lockstep("run --impl " + plugin +
-                                         " --suite channel --runs 3 --timeout-ms 300 --report " +
-                                         directory.string());
+    const Outcome outcome =
+        run_lockstep("run --impl " + plugin + " --suite channel --runs 3 --timeout-ms " +
+                     timeout_ms + " --report " + directory.string());
     ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
     const nlohmann::json report = read_report(directory);
     const auto& entry = report["implementations"][0];
@@ -214,7 +222,7 @@ TEST(CliIsolation, CrashingAndHangingPluginsBecomeReproducibleFailures) {
     EXPECT_EQ(failure["rule"], rule) << outcome.output;
     const std::string replay = failure["replay"];
     ASSERT_EQ(replay.rfind("lockstep replay ", 0), 0u) << replay;
-    const Outcome replayed = run_lockstep(replay.substr(9) + " --timeout-ms 300");
+    const Outcome replayed = run_lockstep(replay.substr(9) + " --timeout-ms " + timeout_ms);
     EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
     EXPECT_NE(replayed.output.find("reproduced " + rule + " under isolation"), std::string::npos)
         << replayed.output;

@@ -1,7 +1,7 @@
 // Running async-execute chains cases, inside RapidCheck or as a replay.
 #include "conformance/properties/async_execute_property.h"
 
-#include <sstream>
+#include "conformance/properties/property_commands.h"
 
 namespace lockstep::conformance::properties {
 
@@ -21,17 +21,9 @@ PropertyCase run_async_execute_case_counting(
   run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
   run.schedule_seed = schedule_seed;
   run.settings = settings.to_text();
-  for (const auto& command : commands) {
-    std::ostringstream text;
-    command->show(text);
-    run.commands.push_back(text.str());
-  }
+  run.commands = show_commands(commands);
   AsyncExecuteSystem system(implementation, schedule_seed, settings, std::move(strategy));
-  AsyncExecuteModel model;
-  for (const auto& command : commands) {
-    command->run(model, system);
-    command->apply(model);
-  }
+  run_commands(commands, system);
   run.outcome = system.finish();
   steps_run += system.steps_run();
   return run;

@@ -1,7 +1,7 @@
 // Running channel lifecycle cases, inside RapidCheck or as a replay.
 #include "conformance/properties/channel_property.h"
 
-#include <sstream>
+#include "conformance/properties/property_commands.h"
 
 namespace lockstep::conformance::properties {
 
@@ -18,17 +18,9 @@ PropertyCase run_channel_case(const lockstep_implementation& implementation,
   run.property = claim == ChannelClaim::rules_only ? "channel lifecycle" : "channel never faults";
   run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
   run.schedule_seed = schedule_seed;
-  for (const auto& command : commands) {
-    std::ostringstream text;
-    command->show(text);
-    run.commands.push_back(text.str());
-  }
+  run.commands = show_commands(commands);
   ChannelSystem system(implementation, schedule_seed, std::move(strategy));
-  ChannelModel model;
-  for (const auto& command : commands) {
-    command->run(model, system);
-    command->apply(model);
-  }
+  const ChannelModel model = run_commands(commands, system);
   run.outcome = system.finish(model.closed_by_commands);
   if (claim == ChannelClaim::never_faulted && system.observed_faulted()) {
     run.claim_broken = "the channel was FAULTED after a command";

@@ -1,7 +1,7 @@
 // Running service host cases, inside RapidCheck or as a replay.
 #include "conformance/properties/service_property.h"
 
-#include <sstream>
+#include "conformance/properties/property_commands.h"
 
 namespace lockstep::conformance::properties {
 
@@ -22,17 +22,9 @@ PropertyCase run_service_case_counting(const lockstep_implementation& implementa
   run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
   run.schedule_seed = schedule_seed;
   run.settings = settings.to_text();
-  for (const auto& command : commands) {
-    std::ostringstream text;
-    command->show(text);
-    run.commands.push_back(text.str());
-  }
+  run.commands = show_commands(commands);
   ServiceSystem system(implementation, schedule_seed, settings, std::move(strategy));
-  ServiceModel model;
-  for (const auto& command : commands) {
-    command->run(model, system);
-    command->apply(model);
-  }
+  run_commands(commands, system);
   run.outcome = system.finish();
   calls_invoked += system.calls_invoked();
   return run;

@@ -67,4 +67,21 @@ TargetVerdict judge_target(const std::string& property, const PropertyTarget& ta
   return verdict;
 }
 
+void expect_every_mutant_judged(std::string_view part, const std::vector<std::string>& rules,
+                                std::size_t expected_mutants) {
+  std::vector<std::string> not_judged;
+  const std::vector<PropertyTarget> targets = property_targets(part, rules, &not_judged);
+  for (const std::string& name : not_judged) {
+    ADD_FAILURE() << name << " breaks a rule the property does not cover";
+  }
+  std::size_t must_fail = 0;
+  bool reference = false;
+  for (const PropertyTarget& target : targets) {
+    must_fail += target.must_fail_on.empty() ? 0 : 1;
+    reference = reference || target.implementation->kind == "reference";
+  }
+  EXPECT_TRUE(reference) << "the reference is not among the targets";
+  EXPECT_EQ(must_fail, expected_mutants) << "the bundled mutants defective in " << part;
+}
+
 }  // namespace lockstep::conformance::properties

@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "conformance/properties/property_case.h"
 #include "conformance/properties/property_check.h"
@@ -25,5 +27,11 @@ struct TargetVerdict {
 TargetVerdict judge_target(const std::string& property, const PropertyTarget& target,
                            const std::function<void()>& body, const CaseRecorder& cases,
                            const char* not_reached_reason = nullptr);
+
+/// Asserts that `property_targets(part, rules)` judges every bundled mutant defective in
+/// `part` (none left out for a rule the property does not cover) and that there are
+/// `expected_mutants` of them.
+void expect_every_mutant_judged(std::string_view part, const std::vector<std::string>& rules,
+                                std::size_t expected_mutants);
 
 }  // namespace lockstep::conformance::properties

@@ -37,15 +37,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, ServiceHostProperty, ::testing::ValuesIn(servi
                          });
 
 TEST(ServiceHostPropertyTargets, EveryServiceMutantIsJudged) {
-  std::vector<std::string> not_judged;
-  const std::vector<PropertyTarget> targets =
-      property_targets("service-host", kServiceHostRules, &not_judged);
-  EXPECT_TRUE(not_judged.empty());
-  std::size_t must_fail = 0;
-  for (const PropertyTarget& target : targets) {
-    must_fail += target.must_fail_on.empty() ? 0 : 1;
-  }
-  EXPECT_EQ(must_fail, 8u) << "the bundled service-host mutants";
+  expect_every_mutant_judged("service-host", kServiceHostRules, 8);
 }
 
 // The minimal case RapidCheck leaves for a mutant re-runs exactly: same seed, settings and

@@ -2,6 +2,7 @@
 #include "conformance/properties/property_case.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -126,15 +127,21 @@ void CaseRecorder::record(const PropertyCase& run) {
   }
 }
 
-std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem) {
-  const char* directory = std::getenv("LOCKSTEP_PROPERTY_FAILURES");
-  if (directory == nullptr || *directory == '\0') {
-    return {};
-  }
-  const std::string path = std::string(directory) + "/" + file_stem + ".txt";
+std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem,
+                               const std::string& reproduce) {
+  const char* chosen = std::getenv("LOCKSTEP_PROPERTY_FAILURES");
+  const std::filesystem::path directory =
+      chosen != nullptr && *chosen != '\0' ? chosen : "property-failures";
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  const std::filesystem::path path = directory / (file_stem + ".txt");
   std::ofstream file(path);
   file << failure.to_replay_text();
-  return file ? path : std::string();
+  if (!reproduce.empty()) {
+    file << "rapidcheck-reproduce: RC_PARAMS=\"" << reproduce << "\"\n";
+  }
+  file.close();
+  return file ? std::filesystem::absolute(path, error).string() : std::string();
 }
 
 std::string failure_message(const PropertyCase& run) {

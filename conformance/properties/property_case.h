@@ -72,9 +72,11 @@ class CaseRecorder {
   std::uint64_t runs_ = 0;
 };
 
-/// Writes the case to $LOCKSTEP_PROPERTY_FAILURES/<file_stem>.txt if that variable is set;
-/// returns the path written, or an empty string.
-std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem);
+/// Writes the case (and RapidCheck's `reproduce` string, if given) to
+/// $LOCKSTEP_PROPERTY_FAILURES/<file_stem>.txt, or ./property-failures/<file_stem>.txt when
+/// that variable is unset; returns the absolute path written, or "" if it could not be.
+std::string write_failure_file(const PropertyCase& failure, const std::string& file_stem,
+                               const std::string& reproduce = {});
 
 /// The message a failing property asserts with: violations, seed, strategy, decision count.
 std::string failure_message(const PropertyCase& run);

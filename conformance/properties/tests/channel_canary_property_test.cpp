@@ -5,7 +5,10 @@
 // same trace hash. If this test passes vacuously, the property machinery is blind.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <string>
 
 #include <rapidcheck.h>
 
@@ -35,7 +38,17 @@ TEST(ChannelCanaryProperty, NeverFaultedFailsAndItsMinimalCaseReplays) {
             << minimal.schedule_seed << ", " << minimal.outcome.decisions.size()
             << " decisions, trace hash " << minimal.outcome.world.run.trace_hash << "\n"
             << minimal.to_replay_text();
-  write_failure_file(minimal, "channel-never-faults-canary");
+  // The failure file holds what a reader needs to see and re-run the case.
+  const std::string file =
+      write_failure_file(minimal, "channel-never-faults-canary", "reproduce=x");
+  ASSERT_FALSE(file.empty()) << "the failure file could not be written";
+  std::ifstream written(file);
+  const std::string text((std::istreambuf_iterator<char>(written)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind(minimal.to_replay_text(), 0), 0u) << text;
+  EXPECT_NE(text.find("claim: the channel was FAULTED"), std::string::npos) << text;
+  EXPECT_NE(text.find("rapidcheck-reproduce: RC_PARAMS=\"reproduce=x\""), std::string::npos)
+      << text;
   EXPECT_FALSE(minimal.claim_broken.empty());
   EXPECT_LE(minimal.commands.size(), 3u) << "an Open and an Abort suffice";
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace lockstep::conformance::properties {
@@ -13,6 +14,13 @@ namespace {
 // RC_PARAMS's max_success.
 constexpr int kCasesToCatchAMutant = 3000;
 constexpr int kCasesForAnUnreachedMutant = 150;
+
+// "service host" on "end-ignored" -> "service-host--end-ignored".
+std::string file_stem_of(const std::string& property, const std::string& implementation) {
+  std::string stem = property;
+  std::replace(stem.begin(), stem.end(), ' ', '-');
+  return stem + "--" + implementation;
+}
 
 }  // namespace
 
@@ -32,7 +40,8 @@ TargetVerdict judge_target(const std::string& property, const PropertyTarget& ta
             << " after " << cases.runs() << " cases";
   if (verdict.check.failed && minimal.has_value()) {
     verdict.names_declared_rule = must_fail && minimal->names_rule(target.must_fail_on);
-    const std::string file = write_failure_file(*minimal, test_name_of(property + "-" + name));
+    const std::string file =
+        write_failure_file(*minimal, file_stem_of(property, name), verdict.check.reproduce);
     std::cout << ", shrunk to " << minimal->commands.size() << " commands and "
               << minimal->outcome.decisions.size() << " decisions\n"
               << failure_message(*minimal) << "  scenario:\n";

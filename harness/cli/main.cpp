@@ -67,13 +67,15 @@ int list_command(const std::string& format) {
       if (!implementation.breaks.empty()) {
         entry["breaks"] = implementation.breaks;
         entry["bug_class"] = implementation.bug_class;
+        entry["part"] = implementation.defective_part;
       }
       entry["description"] = implementation.description;
       document["implementations"].push_back(entry);
     }
     document["suites"] = nlohmann::ordered_json::array();
     for (const auto& suite : suites) {
-      document["suites"].push_back({{"name", suite.name}, {"description", suite.description}});
+      document["suites"].push_back(
+          {{"name", suite.name}, {"description", suite.description}, {"rules", suite.rules}});
     }
     document["rules"] = nlohmann::ordered_json::array();
     for (const auto& rule : rules) {

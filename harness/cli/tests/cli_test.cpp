@@ -157,11 +157,18 @@ TEST(Cli, ListAsJson) {
       saw_mutant = true;
       EXPECT_TRUE(implementation.contains("breaks"));
       EXPECT_TRUE(implementation.contains("description"));
+      const std::string part = implementation.value("part", "");
+      EXPECT_TRUE(part == "channel" || part == "async-execute" || part == "service-host" ||
+                  part == "echo-call")
+          << implementation.dump();
     }
   }
   EXPECT_TRUE(saw_mutant);
   EXPECT_EQ(document["rules"].size(), 43u);
-  EXPECT_FALSE(document["suites"].empty());
+  ASSERT_FALSE(document["suites"].empty());
+  for (const auto& suite : document["suites"]) {
+    EXPECT_FALSE(suite["rules"].empty()) << suite.dump();
+  }
   EXPECT_EQ(run_lockstep("list --format xml").exit_code, 2);
 }
 

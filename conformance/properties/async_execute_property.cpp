@@ -16,12 +16,8 @@ PropertyCase run_async_execute_case_counting(
     const AsyncExecuteCaseSettings& settings,
     const rc::state::Commands<AsyncExecuteCommand>& commands, std::unique_ptr<Strategy> strategy,
     std::uint64_t& steps_run) {
-  PropertyCase run;
-  run.property = "async-execute chains";
-  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
-  run.schedule_seed = schedule_seed;
-  run.settings = settings.to_text();
-  run.commands = show_commands(commands);
+  PropertyCase run = new_property_case("async-execute chains", implementation, schedule_seed,
+                                       settings.to_text(), commands);
   AsyncExecuteSystem system(implementation, schedule_seed, settings, std::move(strategy));
   run_commands(commands, system);
   run.outcome = system.finish();

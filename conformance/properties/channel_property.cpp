@@ -14,11 +14,9 @@ PropertyCase run_channel_case(const lockstep_implementation& implementation,
                               std::uint64_t schedule_seed,
                               const rc::state::Commands<ChannelCommand>& commands,
                               ChannelClaim claim, std::unique_ptr<Strategy> strategy) {
-  PropertyCase run;
-  run.property = claim == ChannelClaim::rules_only ? "channel lifecycle" : "channel never faults";
-  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
-  run.schedule_seed = schedule_seed;
-  run.commands = show_commands(commands);
+  PropertyCase run = new_property_case(
+      claim == ChannelClaim::rules_only ? "channel lifecycle" : "channel never faults",
+      implementation, schedule_seed, {}, commands);
   ChannelSystem system(implementation, schedule_seed, std::move(strategy));
   const ChannelModel model = run_commands(commands, system);
   run.outcome = system.finish(model.closed_by_commands);

@@ -1,16 +1,21 @@
 // What every stateful property does with its command sequence outside RapidCheck's own
-// runner: show it, and run it against a system while keeping the model in step.
+// runner: show it, start a case's record with it, and run it against a system while keeping
+// the model in step.
 //
 // Why it exists: a property case runs its commands itself (not through rc::state::check) so
 // that it can keep the World's outcome, decision log and trace hash for the report; the loop
 // and the rendering are the same for every property.
 #pragma once
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <rapidcheck/state.h>
+
+#include "conformance/properties/property_case.h"
+#include "lockstep/implementation.h"
 
 namespace lockstep::conformance::properties {
 
@@ -25,6 +30,20 @@ std::vector<std::string> show_commands(const rc::state::Commands<Command>& comma
     shown.push_back(text.str());
   }
   return shown;
+}
+
+/// A case's record before it runs: which property, implementation, seed, settings, commands.
+template <typename Command>
+PropertyCase new_property_case(std::string property, const lockstep_implementation& implementation,
+                               std::uint64_t schedule_seed, std::string settings,
+                               const rc::state::Commands<Command>& commands) {
+  PropertyCase run;
+  run.property = std::move(property);
+  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
+  run.schedule_seed = schedule_seed;
+  run.settings = std::move(settings);
+  run.commands = show_commands(commands);
+  return run;
 }
 
 /// Runs every command against `system` from an initial model; returns the final model.

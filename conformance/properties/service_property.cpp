@@ -17,12 +17,8 @@ PropertyCase run_service_case_counting(const lockstep_implementation& implementa
                                        const rc::state::Commands<ServiceCommand>& commands,
                                        std::unique_ptr<Strategy> strategy,
                                        std::uint64_t& calls_invoked) {
-  PropertyCase run;
-  run.property = "service host";
-  run.implementation = implementation.name != nullptr ? implementation.name : "implementation";
-  run.schedule_seed = schedule_seed;
-  run.settings = settings.to_text();
-  run.commands = show_commands(commands);
+  PropertyCase run = new_property_case("service host", implementation, schedule_seed,
+                                       settings.to_text(), commands);
   ServiceSystem system(implementation, schedule_seed, settings, std::move(strategy));
   run_commands(commands, system);
   run.outcome = system.finish();

@@ -35,6 +35,22 @@ reference_implementation& new_reference_table(
   return table;
 }
 
+// A mutant of the reference, from its fixture entry (any of the three mutant tables: each has
+// name, description, rule and bug_class) and the table that carries its defect.
+template <typename FixtureMutant>
+Implementation reference_mutant(const FixtureMutant& entry, const char* defective_part,
+                                reference_implementation& table) {
+  Implementation mutant;
+  mutant.name = entry.name;
+  mutant.kind = "mutant";
+  mutant.description = entry.description;
+  mutant.breaks = entry.rule;
+  mutant.bug_class = entry.bug_class;
+  mutant.defective_part = defective_part;
+  mutant.table = &table.base;
+  return mutant;
+}
+
 std::vector<Implementation> build_bundled() {
   std::vector<Implementation> all;
   Implementation reference;
@@ -48,42 +64,22 @@ std::vector<Implementation> build_bundled() {
   std::size_t count = 0;
   const reference_channel_mutant* mutants = reference_channel_mutants(&count);
   for (std::size_t index = 0; index < count; ++index) {
-    Implementation mutant;
-    mutant.name = mutants[index].name;
-    mutant.kind = "mutant";
-    mutant.description = mutants[index].description;
-    mutant.breaks = mutants[index].rule;
-    mutant.bug_class = mutants[index].bug_class;
-    mutant.defective_part = "channel";
-    mutant.table = &new_reference_table(mutants[index].name, mutants[index].defect).base;
-    all.push_back(std::move(mutant));
+    all.push_back(
+        reference_mutant(mutants[index], "channel",
+                         new_reference_table(mutants[index].name, mutants[index].defect)));
   }
   const reference_async_execute_mutant* async_mutants = reference_async_execute_mutants(&count);
   for (std::size_t index = 0; index < count; ++index) {
-    Implementation mutant;
-    mutant.name = async_mutants[index].name;
-    mutant.kind = "mutant";
-    mutant.description = async_mutants[index].description;
-    mutant.breaks = async_mutants[index].rule;
-    mutant.bug_class = async_mutants[index].bug_class;
-    mutant.defective_part = "async-execute";
-    mutant.table =
-        &new_reference_table(async_mutants[index].name, 0, async_mutants[index].function).base;
-    all.push_back(std::move(mutant));
+    all.push_back(reference_mutant(
+        async_mutants[index], "async-execute",
+        new_reference_table(async_mutants[index].name, 0, async_mutants[index].function)));
   }
   const reference_service_mutant* service_mutants = reference_service_mutants(&count);
   for (std::size_t index = 0; index < count; ++index) {
-    Implementation mutant;
-    mutant.name = service_mutants[index].name;
-    mutant.kind = "mutant";
-    mutant.description = service_mutants[index].description;
-    mutant.breaks = service_mutants[index].rule;
-    mutant.bug_class = service_mutants[index].bug_class;
-    mutant.defective_part = "service-host";
-    mutant.table = &new_reference_table(service_mutants[index].name, 0, &WsAsyncExecute,
-                                        service_mutants[index].defect)
-                        .base;
-    all.push_back(std::move(mutant));
+    all.push_back(
+        reference_mutant(service_mutants[index], "service-host",
+                         new_reference_table(service_mutants[index].name, 0, &WsAsyncExecute,
+                                             service_mutants[index].defect)));
   }
   for (const EchoImplementation& echo : bundled_echo_implementations()) {
     Implementation implementation;

@@ -1,0 +1,106 @@
+// The listing commands, printed from the registry and the rule catalogue.
+#include "runner/cli/catalogue_commands.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "conformance/catalogue/rule_catalogue.h"
+#include "conformance/registry/suites.h"
+#include "runner/cli/exit_codes.h"
+#include "runner/implementation_resolver.h"
+
+namespace lockstep::cli {
+
+// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it.
+int list_plugins(const std::vector<std::string>& arguments) {
+  runner::ImplementationResolver resolver;
+  for (const std::string& argument : arguments) {
+    std::string error;
+    const auto* implementation = resolver.resolve(argument, error);
+    if (implementation == nullptr) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    std::printf("%s: %s\n", implementation->name.c_str(), implementation->description.c_str());
+    const lockstep_implementation& table = *implementation->table;
+    std::printf("  channel:         %s\n", table.channel != nullptr ? "provided" : "not provided");
+    std::printf("  WsAsyncExecute:  %s\n",
+                table.async_execute != nullptr ? "provided" : "not provided");
+    std::printf("  service host:    %s\n",
+                table.service_host != nullptr ? "provided" : "not provided");
+    std::printf("  suites:");
+    bool any = false;
+    for (const auto& suite : conformance::suites()) {
+      if (suite.applies(*implementation)) {
+        std::printf(" %s", suite.name.c_str());
+        any = true;
+      }
+    }
+    std::printf("%s\n", any ? "" : " none apply");
+  }
+  return kExitPass;
+}
+
+int list_command(const std::string& format) {
+  const auto& implementations = conformance::bundled_implementations();
+  const auto& suites = conformance::suites();
+  const auto& rules = conformance::rule_catalogue();
+  if (format == "json") {
+    nlohmann::ordered_json document;
+    document["implementations"] = nlohmann::ordered_json::array();
+    for (const auto& implementation : implementations) {
+      nlohmann::ordered_json entry = {{"name", implementation.name}, {"kind", implementation.kind}};
+      if (!implementation.breaks.empty()) {
+        entry["breaks"] = implementation.breaks;
+        entry["bug_class"] = implementation.bug_class;
+        entry["part"] = implementation.defective_part;
+      }
+      entry["description"] = implementation.description;
+      document["implementations"].push_back(entry);
+    }
+    document["suites"] = nlohmann::ordered_json::array();
+    for (const auto& suite : suites) {
+      document["suites"].push_back(
+          {{"name", suite.name}, {"description", suite.description}, {"rules", suite.rules}});
+    }
+    document["rules"] = nlohmann::ordered_json::array();
+    for (const auto& rule : rules) {
+      document["rules"].push_back({{"id", rule.id},
+                                   {"family", rule.family},
+                                   {"title", rule.title},
+                                   {"source", rule.source}});
+    }
+    std::printf("%s\n", document.dump(2).c_str());
+    return kExitPass;
+  }
+  std::printf("implementations:\n");
+  for (const auto& implementation : implementations) {
+    std::printf("  %-34s %-9s %-5s %s\n", implementation.name.c_str(), implementation.kind.c_str(),
+                implementation.breaks.empty() ? "-" : implementation.breaks.c_str(),
+                implementation.description.c_str());
+  }
+  std::printf("suites:\n");
+  for (const auto& suite : suites) {
+    std::printf("  %-34s %s\n", suite.name.c_str(), suite.description.c_str());
+  }
+  std::printf("rules:\n");
+  for (const auto& rule : rules) {
+    std::printf("  %-5s %-26s %s\n", std::string(rule.id).c_str(), std::string(rule.family).c_str(),
+                std::string(rule.title).c_str());
+  }
+  return kExitPass;
+}
+
+int explain_command(const std::string& id) {
+  const conformance::Rule* rule = conformance::find_rule(id);
+  if (rule == nullptr) {
+    std::fprintf(stderr, "lockstep: unknown rule '%s' (see lockstep list)\n", id.c_str());
+    return kExitUsage;
+  }
+  std::printf("%s (%s): %s\n\n%s\n\nSource: %s\n", std::string(rule->id).c_str(),
+              std::string(rule->family).c_str(), std::string(rule->title).c_str(),
+              std::string(rule->text).c_str(), std::string(rule->source).c_str());
+  return kExitPass;
+}
+
+}  // namespace lockstep::cli

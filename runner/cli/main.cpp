@@ -1,0 +1,125 @@
+// The `lockstep` command (DESIGN.md's command line): the subcommands and their options, parsed
+// with CLI11, each handed to the file that carries it out. Exit codes: runner/cli/exit_codes.h.
+// Every error is one line on stderr.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "runner/cli/catalogue_commands.h"
+#include "runner/cli/exit_codes.h"
+#include "runner/cli/merge_command.h"
+#include "runner/cli/replay_command.h"
+#include "runner/cli/run_command.h"
+
+using lockstep::cli::kExitUsage;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "lockstep: deterministic simulation and conformance harness for the WWSAPI async "
+      "model"};
+  app.require_subcommand(1);
+
+  std::string list_format = "text";
+  std::vector<std::string> listed_plugins;
+  CLI::App* list = app.add_subcommand("list", "implementations, suites and rules");
+  list->add_option("--format", list_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  list->add_option("--impl", listed_plugins, "a plugin library: show what it provides");
+
+  std::string explained_rule;
+  CLI::App* explain = app.add_subcommand("explain", "a rule's text and source");
+  explain->add_option("RULE", explained_rule, "rule id, e.g. AM3")->required();
+
+  lockstep::runner::RunOptions run_options;
+  lockstep::cli::RunSettings run_settings;
+  CLI::App* run = app.add_subcommand("run", "run the suites over implementations");
+  run->add_option("--impl", run_settings.names, "implementation name (repeatable)");
+  run->add_option("--suite", run_options.suites, "suite name (repeatable)");
+  auto* runs_option =
+      run->add_option("--runs", run_settings.runs, "schedules per suite (default 1000)")
+          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+  auto* time_option = run->add_option("--time", run_settings.time_seconds,
+                                      "run schedules until SEC wall-clock seconds have passed")
+                          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{7 * 24 * 3600}));
+  run->add_option("--seed", run_options.seed, "the run's root seed");
+  run->add_option("--strategy", run_settings.strategy_text, "random | pct | pct:DEPTH");
+  auto* schedule_option =
+      run->add_option("--schedule", run_settings.schedule, "re-run only schedule I of the run");
+  schedule_option->excludes(runs_option);
+  schedule_option->excludes(time_option);
+  time_option->excludes(runs_option);
+  run->add_option("--shard", run_settings.shard_text,
+                  "I/N: run only schedule indices i with i % N == I - 1 (1 <= I <= N)");
+  run->add_flag("--isolate", run_options.isolate,
+                "run each schedule in a child process (always on for plugins)");
+  run->add_option("--timeout-ms", run_options.schedule_timeout_ms,
+                  "wall-clock limit of an isolated schedule (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
+  run->add_option("--jobs", run_options.jobs, "worker processes (the report is the same for any)")
+      ->check(CLI::Range(1u, 256u));
+  run->add_option("--report", run_options.report_directory,
+                  "write DIR/report.json, junit.xml, index.html and failures/");
+  run->add_option("--shrink-runs", run_options.shrink_runs,
+                  "with --report: shrink the first failure of each rule with at most N edited "
+                  "schedules (default " +
+                      std::to_string(lockstep::runner::kDefaultShrinkRuns) + "; 0: no shrinking)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
+
+  lockstep::cli::ReplayOptions replay_options;
+  CLI::App* replay = app.add_subcommand("replay", "re-execute a failing schedule");
+  replay->add_option("FILE", replay_options.replay_path, "a .replay file")->required();
+  replay->add_option("--trace", replay_options.chrome_trace_path, "write a Chrome trace here");
+  replay->add_flag("--verbose", replay_options.verbose, "show every scheduler step");
+  replay
+      ->add_option("--timeout-ms", replay_options.schedule_timeout_ms,
+                   "wall-clock limit when the schedule is replayed in a child process")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
+
+  lockstep::cli::ShrinkOptions shrink_options;
+  CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");
+  shrink->add_option("FILE", shrink_options.replay_path, "a .replay file")->required();
+  shrink->add_option("-o", shrink_options.output_path, "where to write the shrunk replay");
+  shrink
+      ->add_option("--runs", shrink_options.max_runs,
+                   "edited schedules to try at most (default 2000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+
+  lockstep::cli::MergeOptions merge_options;
+  CLI::App* report = app.add_subcommand("report", "work with report directories");
+  report->require_subcommand(1);
+  CLI::App* merge = report->add_subcommand("merge", "merge the report directories of shards");
+  merge->add_option("DIR", merge_options.shard_directories, "shard report directories")->required();
+  merge->add_option("-o", merge_options.output_directory, "the merged report directory")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "lockstep: %s (see lockstep --help)\n", error.what());
+    return kExitUsage;
+  }
+
+  if (list->parsed()) {
+    return listed_plugins.empty() ? lockstep::cli::list_command(list_format)
+                                  : lockstep::cli::list_plugins(listed_plugins);
+  }
+  if (explain->parsed()) {
+    return lockstep::cli::explain_command(explained_rule);
+  }
+  if (replay->parsed()) {
+    return lockstep::cli::replay_command(replay_options);
+  }
+  if (shrink->parsed()) {
+    return lockstep::cli::shrink_command(shrink_options);
+  }
+  if (merge->parsed()) {
+    return lockstep::cli::merge_command(merge_options);
+  }
+  run_settings.time_given = time_option->count() > 0;
+  run_settings.schedule_given = schedule_option->count() > 0;
+  lockstep::runner::ImplementationResolver resolver;  // keeps loaded plugins alive for the run
+  return lockstep::cli::run_command(run_options, run_settings, resolver);
+}

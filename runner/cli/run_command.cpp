@@ -1,0 +1,203 @@
+// The run command's checks, banner, per-implementation lines and verdict.
+#include "runner/cli/run_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "conformance/registry/suites.h"
+#include "runner/cli/exit_codes.h"
+#include "runner/cli/progress_display.h"
+#include "runner/interrupt_signals.h"
+#include "runner/report_directory.h"
+
+namespace lockstep::cli {
+
+namespace {
+
+std::string implementation_line(const reports::ImplementationReport& entry) {
+  std::string rules;
+  for (const auto& [rule, count] : entry.violations_by_rule) {
+    rules += (rules.empty() ? "" : " ") + rule + "x" + std::to_string(count);
+  }
+  std::string expectation;
+  if (!entry.expected_rule.empty() && entry.schedules > 0) {
+    expectation = entry.caught_as_declared() ? "  (mutant caught on " + entry.expected_rule + ")"
+                                             : "  (MISSED: declared " + entry.expected_rule + ")";
+  }
+  char line[512];
+  std::snprintf(line, sizeof(line), "  %-34s %-4s %6llu schedules, %6llu failed%s%s%s\n",
+                entry.name.c_str(),
+                entry.schedules == 0 ? "n/a" : (entry.passed() ? "PASS" : "FAIL"),
+                static_cast<unsigned long long>(entry.schedules),
+                static_cast<unsigned long long>(entry.failed_schedules),
+                rules.empty() ? "" : "  violations: ", rules.c_str(), expectation.c_str());
+  return line;
+}
+
+// "I/N" with 1 <= I <= N: the shard owns schedule indices i with i % N == I - 1.
+bool parse_shard(const std::string& text, runner::RunOptions& options) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || text.size() > 24) {
+    return false;
+  }
+  const auto digits = [](const std::string& part) {
+    return !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+  };
+  const std::string index = text.substr(0, slash);
+  const std::string count = text.substr(slash + 1);
+  if (!digits(index) || !digits(count) || index.size() > 9 || count.size() > 9) {
+    return false;
+  }
+  options.shard_index = std::stoull(index);
+  options.shard_count = std::stoull(count);
+  return options.shard_index >= 1 && options.shard_index <= options.shard_count;
+}
+
+// The progress bar, and a line per implementation above it.
+class CommandLineObserver final : public runner::RunObserver {
+ public:
+  explicit CommandLineObserver(ProgressDisplay& display) : display_(display) {}
+  void schedule_finished(bool failed) override { display_.schedule_finished(failed); }
+  void tick() override { display_.tick(); }
+  void schedules_finished() override { display_.finish(); }
+  void implementation_done(const reports::ImplementationReport& entry) override {
+    display_.print_line(implementation_line(entry));
+  }
+
+ private:
+  ProgressDisplay& display_;
+};
+
+}  // namespace
+
+int run_command(runner::RunOptions& options, const RunSettings& settings,
+                runner::ImplementationResolver& resolver) {
+  std::string error;
+  const auto strategy = parse_strategy_spec(settings.strategy_text, error);
+  if (!strategy) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  options.strategy = *strategy;
+  if (!settings.shard_text.empty() && !parse_shard(settings.shard_text, options)) {
+    std::fprintf(stderr, "lockstep: --shard '%s' is not I/N with 1 <= I <= N\n",
+                 settings.shard_text.c_str());
+    return kExitUsage;
+  }
+  if (settings.schedule_given) {
+    if (options.shard_count > 1) {
+      std::fprintf(stderr, "lockstep: --schedule re-runs one schedule; it takes no --shard\n");
+      return kExitUsage;
+    }
+    options.only_schedule = settings.schedule;
+  } else if (settings.time_given) {
+    options.time_seconds = settings.time_seconds;
+  } else {
+    options.runs = settings.runs;
+  }
+  for (const std::string& suite : options.suites) {
+    if (conformance::find_suite(suite) == nullptr) {
+      std::fprintf(stderr, "lockstep: unknown suite '%s' (see lockstep list)\n", suite.c_str());
+      return kExitUsage;
+    }
+  }
+  if (settings.names.empty()) {
+    for (const auto& implementation : conformance::bundled_implementations()) {
+      options.implementations.push_back(&implementation);
+    }
+  }
+  for (const std::string& name : settings.names) {
+    const auto* implementation = resolver.resolve(name, error);
+    if (implementation == nullptr) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    options.implementations.push_back(implementation);
+    if (implementation->kind == "plugin") {
+      options.isolate = true;  // a third party's code runs where it cannot take the run down
+    }
+  }
+  if (!options.report_directory.empty() &&
+      !runner::prepare_report_directory(options.report_directory, error)) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+
+  std::string budget;
+  if (options.only_schedule) {
+    budget = "schedule " + std::to_string(*options.only_schedule) + " only";
+  } else if (options.time_seconds) {
+    budget = "schedules for " + std::to_string(*options.time_seconds) + " s";
+  } else {
+    budget = std::to_string(*options.runs) + " schedule(s) per implementation and suite";
+  }
+  if (options.shard_count > 1) {
+    budget += ", shard " + std::to_string(options.shard_index) + "/" +
+              std::to_string(options.shard_count);
+  }
+  std::printf("lockstep run: seed %llu, strategy %s, %s\n",
+              static_cast<unsigned long long>(options.seed), options.strategy.to_text().c_str(),
+              budget.c_str());
+  std::fflush(stdout);
+
+  runner::install_interrupt_handlers(/*second_signal_kills=*/true);
+  std::optional<std::uint64_t> total;
+  if (!options.time_seconds) {
+    total = 0;
+    for (const auto* implementation : options.implementations) {
+      for (const auto& suite : conformance::suites()) {
+        const bool selected = options.suites.empty() ||
+                              std::find(options.suites.begin(), options.suites.end(), suite.name) !=
+                                  options.suites.end();
+        if (selected && suite.applies(*implementation)) {
+          *total += options.only_schedule
+                        ? 1
+                        : (*options.runs + options.shard_count - options.shard_index) /
+                              options.shard_count;
+        }
+      }
+    }
+  }
+  ProgressDisplay display(isatty(STDOUT_FILENO) != 0, total, options.time_seconds);
+  CommandLineObserver observer(display);
+  const runner::RunOutcome result = runner::run_schedules(options, observer);
+  if (!result.report) {
+    std::fprintf(stderr, "lockstep: %s\n", result.error.c_str());
+    return result.nondeterministic ? kExitNondeterminism : kExitUsage;
+  }
+  const reports::RunReport& report = *result.report;
+  std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
+  for (const auto& entry : report.implementations) {
+    if (!entry.failures.empty()) {
+      const reports::Failure& failure = entry.failures.front();
+      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(), failure.explanation.c_str(),
+                  failure.reproduce.c_str());
+      if (failure.shrunk()) {
+        std::printf("    shrunk (%llu -> %llu decisions): %s\n",
+                    static_cast<unsigned long long>(failure.decisions),
+                    static_cast<unsigned long long>(failure.shrunk_decisions),
+                    failure.shrunk_reproduce.c_str());
+      }
+    }
+  }
+  if (!options.report_directory.empty()) {
+    if (!runner::write_report_directory(report, options.report_directory, error)) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    std::printf("report written to %s/report.json (and junit.xml, index.html)\n",
+                options.report_directory.c_str());
+  }
+  if (result.interrupt_signal != 0) {
+    std::printf("interrupted by %s: the report covers the schedules that finished\n",
+                runner::interrupt_signal_name(result.interrupt_signal));
+    // A violation found before the interruption is still a finding; otherwise say that the
+    // run did not finish, the way shells report a signal.
+    return report.all_passed() ? 128 + result.interrupt_signal : kExitViolation;
+  }
+  return report.all_passed() ? kExitPass : kExitViolation;
+}
+
+}  // namespace lockstep::cli

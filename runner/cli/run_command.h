@@ -1,0 +1,32 @@
+// `lockstep run`: the command-line face of the runner. It checks and completes the options
+// (strategy, shard, budget, suites, implementations: a plugin always runs isolated), prints the
+// banner, a line per implementation and the failures with their reproduce commands, writes the
+// report directory and turns the outcome into the exit code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runner/implementation_resolver.h"
+#include "runner/run_schedules.h"
+
+namespace lockstep::cli {
+
+/// What the command line says beyond RunOptions, before it is checked.
+struct RunSettings {
+  std::vector<std::string> names;
+  std::string strategy_text = "random";
+  std::string shard_text;
+  bool time_given = false;
+  bool schedule_given = false;
+  std::uint64_t runs = 1000;
+  std::uint64_t time_seconds = 0;
+  std::uint64_t schedule = 0;
+};
+
+/// Runs `lockstep run`; `resolver` keeps loaded plugins alive for the run.
+int run_command(runner::RunOptions& options, const RunSettings& settings,
+                runner::ImplementationResolver& resolver);
+
+}  // namespace lockstep::cli

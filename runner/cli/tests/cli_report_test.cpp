@@ -1,0 +1,158 @@
+// What `lockstep run --report DIR` leaves: junit.xml that parses and adds up, an index.html
+// with no network reference, and every bad input a one-line error with exit 2.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "runner/cli/tests/lockstep_process.h"
+
+namespace {
+
+using namespace lockstep::cli_testing;  // NOLINT(google-build-using-namespace): test helpers
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+std::string attribute_of(const std::string& xml, const std::string& element,
+                         const std::string& name) {
+  std::smatch match;
+  const std::regex pattern("<" + element + "[^>]* " + name + "=\"([0-9]+)\"");
+  return std::regex_search(xml, match, pattern) ? match[1].str() : "";
+}
+
+// Each test its own directory: CTest runs tests of one binary in parallel processes. No
+// shrinking: a shrink probe is a fork, costly in sanitizer builds (cli_shrunk_report_test.cpp
+// covers what shrinking adds to the files).
+std::filesystem::path report_of_a_failing_run(const std::string& name) {
+  const auto directory = fresh_directory(name);
+  run_lockstep("run --runs 40 --seed 9 --shrink-runs 0 --report " + directory.string());
+  return directory;
+}
+
+TEST(CliReport, JunitParsesAndItsCountsAddUp) {
+  const auto directory = report_of_a_failing_run("lockstep-cli-report-junit");
+  const std::string xml = read_text(directory / "junit.xml");
+  ASSERT_FALSE(xml.empty());
+  if (std::filesystem::exists("/usr/bin/xmllint")) {
+    EXPECT_EQ(
+        std::system(("/usr/bin/xmllint --noout " + (directory / "junit.xml").string()).c_str()), 0);
+  } else {
+    ADD_FAILURE() << "/usr/bin/xmllint is absent: install libxml2-utils (.ci/install-deps)";
+  }
+  const std::size_t testcases = occurrences(xml, "<testcase ");
+  const std::size_t failures = occurrences(xml, "<failure ");
+  EXPECT_EQ(attribute_of(xml, "testsuites", "tests"), std::to_string(testcases));
+  EXPECT_EQ(attribute_of(xml, "testsuites", "failures"), std::to_string(failures));
+  const nlohmann::json report = read_report(directory);
+  std::size_t expected_failures = 0;
+  for (const auto& implementation : report["implementations"]) {
+    expected_failures += implementation["violations_by_rule"].size();
+    for (const auto& [rule, count] : implementation["violations_by_rule"].items()) {
+      EXPECT_NE(xml.find("classname=\"lockstep." + implementation["name"].get<std::string>() +
+                         "\" name=\"" + rule + "\">\n      <failure "),
+                std::string::npos)
+          << rule;
+    }
+    for (const auto& suite : implementation["suites"]) {
+      EXPECT_NE(xml.find("classname=\"lockstep." + implementation["name"].get<std::string>() + "." +
+                         suite["name"].get<std::string>() + "\" name=\"schedules\""),
+                std::string::npos)
+          << implementation["name"] << " " << suite;
+    }
+  }
+  EXPECT_EQ(failures, expected_failures);
+  EXPECT_GT(occurrences(xml, "reproduce: lockstep replay "), 0u);
+}
+
+TEST(CliReport, HtmlIsSelfContainedAndShowsEveryFailure) {
+  const auto directory = report_of_a_failing_run("lockstep-cli-report-html");
+  const std::string html = read_text(directory / "index.html");
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(\b(src|href)\s*=\s*["']?[a-zA-Z]+:)")));
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  const nlohmann::json report = read_report(directory);
+  for (const auto& implementation : report["implementations"]) {
+    for (const auto& failure : implementation["failures"]) {
+      const std::string replay = failure["replay"];
+      EXPECT_NE(html.find(replay), std::string::npos) << replay;
+    }
+  }
+  EXPECT_GE(occurrences(html, "<svg class=\"timeline\""), 3u);
+}
+
+// Binary garbage with a NUL inside, as a file that is not a replay at all.
+constexpr char kCorrupted[] =
+    "\x7f"
+    "ELF\x02\x01\x01\0\0garbage\xff\xfe";
+
+TEST(CliReport, BadReplayFilesOfEveryKindAreExitTwo) {
+  const auto directory = fresh_directory("lockstep-cli-bad-replay-kinds");
+  ASSERT_EQ(run_lockstep("run --impl archetype-context-by-pointer --runs 20 --report " +
+                         directory.string())
+                .exit_code,
+            1);
+  const nlohmann::json report = read_report(directory);
+  const std::string good = read_text(
+      directory / report["implementations"][0]["failures"][0]["replay_file"].get<std::string>());
+  const std::pair<const char*, std::string> cases[] = {
+      {"truncated", good.substr(0, good.size() / 2)},
+      {"without-end", good.substr(0, good.rfind("end"))},
+      {"corrupted", std::string(kCorrupted, sizeof(kCorrupted) - 1)},
+      {"bad-number", std::regex_replace(good, std::regex("run-seed [0-9]+"), "run-seed 12x")},
+      {"future", std::regex_replace(good, std::regex("^lockstep-replay 1"), "lockstep-replay 7")},
+  };
+  for (const auto& [name, text] : cases) {
+    const auto path = directory / (std::string(name) + ".replay");
+    std::ofstream(path, std::ios::binary) << text;
+    for (const char* command : {"replay ", "shrink "}) {
+      const Outcome outcome = run_lockstep(command + path.string());
+      EXPECT_EQ(outcome.exit_code, 2) << name << "\n" << outcome.output;
+      EXPECT_EQ(outcome.output.rfind("lockstep: ", 0), 0u) << name << "\n" << outcome.output;
+      EXPECT_EQ(std::count(outcome.output.begin(), outcome.output.end(), '\n'), 1)
+          << name << "\n"
+          << outcome.output;
+    }
+  }
+}
+
+TEST(CliReport, BadMergeInputsAreExitTwo) {
+  const auto directory = fresh_directory("lockstep-cli-bad-merge");
+  std::filesystem::create_directories(directory / "corrupt");
+  std::ofstream(directory / "corrupt" / "report.json") << "{\"tool\": \"lockstep\", \"sch";
+  std::filesystem::create_directories(directory / "future");
+  std::ofstream(directory / "future" / "report.json") << "{\"tool\": \"lockstep\", \"schema\": 99}";
+  const std::string out = " -o " + (directory / "out").string();
+  for (const std::string& arguments :
+       {"report merge " + (directory / "missing").string() + out,
+        "report merge " + (directory / "corrupt").string() + out,
+        "report merge " + (directory / "future").string() + out, std::string("report merge") + out,
+        "report merge " + directory.string(), std::string("report"),
+        std::string("report frobnicate")}) {
+    const Outcome outcome = run_lockstep(arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << arguments << "\n" << outcome.output;
+    EXPECT_EQ(outcome.output.rfind("lockstep: ", 0), 0u) << arguments << "\n" << outcome.output;
+    EXPECT_EQ(std::count(outcome.output.begin(), outcome.output.end(), '\n'), 1)
+        << arguments << "\n"
+        << outcome.output;
+  }
+}
+
+TEST(CliReport, UnwritableReportDirectoryFailsBeforeRunning) {
+  const Outcome outcome = run_lockstep("run --runs 100000 --report /proc/no-such-dir/x");
+  EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
+  EXPECT_EQ(outcome.output.rfind("lockstep: cannot create report directory", 0), 0u)
+      << outcome.output;
+}
+
+}  // namespace

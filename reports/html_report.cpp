@@ -246,6 +246,40 @@ std::string failure_section(const RunReport& report, const ImplementationReport&
 
 }  // namespace
 
+// Per implementation and suite, the schedules that reached each coverage probe; a probe no
+// schedule reached says so in words (not only by its count), collapsed when there is no gap.
+std::string coverage_section(const RunReport& report) {
+  std::string html;
+  for (const ImplementationReport& implementation : report.implementations) {
+    for (const SuiteRun& suite : implementation.suites) {
+      if (suite.probes.empty()) {
+        continue;
+      }
+      const std::vector<std::string> unreached = suite.unreached_probes();
+      html += std::string("<details class=\"coverage\"") + (unreached.empty() ? "" : " open") +
+              "><summary>" + text(implementation.name) + ", suite " + text(suite.name) + ": " +
+              std::to_string(suite.probes.size() - unreached.size()) + " of " +
+              std::to_string(suite.probes.size()) + " probes reached";
+      if (!unreached.empty()) {
+        html += "; not reached:";
+        for (const std::string& probe : unreached) {
+          html += " " + text(probe);
+        }
+      }
+      html += "</summary>\n<table class=\"probes\"><thead><tr><th>probe</th><th>schedules "
+              "that reached it</th></tr></thead><tbody>\n";
+      for (const auto& [probe, count] : suite.probes) {
+        html += "<tr><td>" + text(probe) + "</td><td>" +
+                (count == 0 ? std::string("not reached") : std::to_string(count) + " of " +
+                                                              std::to_string(suite.schedules)) +
+                "</td></tr>\n";
+      }
+      html += "</tbody></table></details>\n";
+    }
+  }
+  return html.empty() ? html : "<h2 id=\"coverage\">Coverage</h2>\n" + html;
+}
+
 std::string html_report(const RunReport& report, const TraceLoader& load_trace) {
   const std::vector<std::string> columns = columns_of(report);
   std::size_t failing = 0;
@@ -287,6 +321,7 @@ std::string html_report(const RunReport& report, const TraceLoader& load_trace) 
       "style=\"background:#2e8b57\"></span>callback</span><span><span class=\"swatch\" "
       "style=\"background:#f08c2e\"></span>fault</span><span><span class=\"swatch\" "
       "style=\"background:#c0392b\"></span>violation</span></p>\n";
+  html += coverage_section(report);
   for (const ImplementationReport& implementation : report.implementations) {
     if (implementation.failures.empty()) {
       continue;

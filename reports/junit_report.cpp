@@ -31,6 +31,10 @@ std::vector<Testcase> testcases_of(const ImplementationReport& implementation) {
     schedules.classname = "lockstep." + implementation.name + "." + suite.name;
     schedules.name = "schedules";
     schedules.body = std::to_string(suite.schedules) + " schedule(s) of suite " + suite.name;
+    for (const auto& [probe, count] : suite.probes) {
+      schedules.body += "\nprobe " + probe + ": " +
+                        (count == 0 ? std::string("not reached") : std::to_string(count));
+    }
     if (suite.schedules == 0) {
       schedules.failed = true;
       schedules.failure_type = "no-schedules";

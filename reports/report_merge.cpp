@@ -82,6 +82,9 @@ void merge_implementation(ImplementationReport& into, const ImplementationReport
   into.schedules += shard.schedules;
   for (std::size_t position = 0; position < into.suites.size(); ++position) {
     into.suites[position].schedules += shard.suites[position].schedules;
+    for (const auto& [probe, count] : shard.suites[position].probes) {
+      into.suites[position].probes[probe] += count;
+    }
   }
   into.failed_schedules += shard.failed_schedules;
   into.digest += shard.digest;  // modulo 2^64: the digest is a sum of terms
@@ -158,6 +161,9 @@ std::optional<RunReport> merge_reports(const std::vector<ShardReport>& shards, s
     empty.suites = implementation.suites;
     for (SuiteRun& suite : empty.suites) {
       suite.schedules = 0;
+      for (auto& [probe, count] : suite.probes) {
+        count = 0;
+      }
     }
     empty.rules_checked = implementation.rules_checked;
     implementation = std::move(empty);

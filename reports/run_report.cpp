@@ -157,8 +157,19 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
     throw ShapeError{where + ".suites is not a list"};
   }
   for (const Json& suite : suites) {
-    implementation.suites.push_back(SuiteRun{text_field(suite, "name", where + ".suites"),
-                                             count_field(suite, "schedules", where + ".suites")});
+    SuiteRun run{text_field(suite, "name", where + ".suites"),
+                 count_field(suite, "schedules", where + ".suites"),
+                 {}};
+    if (suite.contains("probes")) {
+      const Json& probes = field(suite, "probes", where + ".suites");
+      if (!probes.is_object()) {
+        throw ShapeError{where + ".suites.probes is not an object"};
+      }
+      for (const auto& [probe, count] : probes.items()) {
+        run.probes[probe] = count_field(probes, probe.c_str(), where + ".suites.probes");
+      }
+    }
+    implementation.suites.push_back(std::move(run));
   }
   implementation.rules_checked = text_list_field(json, "rules_checked", where);
   implementation.schedules = count_field(json, "schedules", where);
@@ -271,6 +282,26 @@ std::string Failure::stem_of(const std::string& replay_file) {
   return stem;
 }
 
+std::vector<std::string> SuiteRun::unreached_probes() const {
+  std::vector<std::string> unreached;
+  for (const auto& [probe, count] : probes) {
+    if (count == 0) {
+      unreached.push_back(probe);
+    }
+  }
+  return unreached;
+}
+
+std::vector<std::string> ImplementationReport::unreached_probes() const {
+  std::vector<std::string> unreached;
+  for (const SuiteRun& suite : suites) {
+    for (const std::string& probe : suite.unreached_probes()) {
+      unreached.push_back(suite.name + ": " + probe);
+    }
+  }
+  return unreached;
+}
+
 std::string ImplementationReport::verdict() const {
   if (schedules == 0) {
     return "not-applicable";
@@ -338,7 +369,15 @@ std::string to_json(const RunReport& report) {
     }
     Json suites = Json::array();
     for (const SuiteRun& suite : implementation.suites) {
-      suites.push_back({{"name", suite.name}, {"schedules", suite.schedules}});
+      Json run = {{"name", suite.name}, {"schedules", suite.schedules}};
+      if (!suite.probes.empty()) {
+        Json probes = Json::object();
+        for (const auto& [probe, count] : suite.probes) {
+          probes[probe] = count;
+        }
+        run["probes"] = probes;
+      }
+      suites.push_back(run);
     }
     entry["suites"] = suites;
     entry["rules_checked"] = implementation.rules_checked;

@@ -56,10 +56,18 @@ struct Failure {
   static std::string stem_of(const std::string& replay_file);
 };
 
-/// A suite that applied to an implementation, and how many of its schedules ran.
+/// A suite that applied to an implementation, how many of its schedules ran, and what they
+/// exercised.
 struct SuiteRun {
   std::string name;
   std::uint64_t schedules = 0;
+  /// Coverage: per probe name, the schedules that reached it. Every probe the suite is meant to
+  /// reach is present (0 when none did), then any other probe a schedule reached. Absent from
+  /// reports written before probes existed, which read as empty.
+  std::map<std::string, std::uint64_t> probes = {};
+
+  /// The probes present with a count of 0: situations no schedule of this suite reached.
+  std::vector<std::string> unreached_probes() const;
 };
 
 struct ImplementationReport {
@@ -86,6 +94,8 @@ struct ImplementationReport {
   std::vector<std::string> rules_reported() const;
   /// Kept failures that broke `rule` (among others).
   std::vector<const Failure*> failures_on(const std::string& rule) const;
+  /// "<suite>: <probe>" for every probe a suite of it never reached, in suite then name order.
+  std::vector<std::string> unreached_probes() const;
   /// For a mutant: it failed on the rule it declares (a failure on another rule only is a
   /// miss).
   bool caught_as_declared() const {

@@ -21,7 +21,7 @@ bool fails_on(const harness::WorldResult& result, const std::string& rule) {
       return true;
     }
   }
-  return !result.passed() && std::string(outcome_name(result.run.outcome)) == rule;
+  return result.abnormal_end() && std::string(outcome_name(result.run.outcome)) == rule;
 }
 
 // In a probe's child: an edited log that steers a defective implementation into a crash is

@@ -67,6 +67,12 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
   for (const std::string& rule : record.violations) {
     ++report.violations_by_rule[rule];
   }
+  for (std::size_t index = 0; index < harness::kProbeCount; ++index) {
+    const auto probe = static_cast<harness::Probe>(index);
+    if (record.probes.reached(probe)) {
+      ++suite.probes[std::string(harness::probe_name(probe))];
+    }
+  }
   if (!record.abnormal_outcome.empty()) {
     ++report.violations_by_rule[record.abnormal_outcome];
   }
@@ -241,7 +247,11 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
         continue;
       }
       pairings.push_back(SuitePairing{position, entry.suites.size(), registry_position});
-      entry.suites.push_back(reports::SuiteRun{suite.name, 0});
+      reports::SuiteRun run{suite.name, 0, {}};
+      for (const harness::Probe probe : suite.probes) {
+        run.probes[std::string(harness::probe_name(probe))] = 0;
+      }
+      entry.suites.push_back(std::move(run));
       suite_names.push_back(suite.name);
     }
     entry.rules_checked = rules_checked_by(suite_names);

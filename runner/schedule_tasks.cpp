@@ -74,7 +74,8 @@ ScheduleRecord ScheduleRecord::from(std::uint64_t task, const harness::WorldResu
   ScheduleRecord record;
   record.task = task;
   record.trace_hash = result.run.trace_hash;
-  if (result.run.outcome != Outcome::completed && result.run.outcome != Outcome::stopped) {
+  record.probes = result.probes;
+  if (result.abnormal_end()) {
     record.abnormal_outcome = std::string(outcome_name(result.run.outcome));
   }
   for (const harness::Violation& violation : result.violations) {
@@ -91,6 +92,8 @@ std::string ScheduleRecord::to_line() const {
   char head[64];
   std::snprintf(head, sizeof(head), "%" PRIu64 " %016" PRIx64, task, trace_hash);
   std::string line = head;
+  const std::string reached = probes.to_index_list();
+  line += " " + (reached.empty() ? std::string("-") : reached);
   line += " " + (abnormal_outcome.empty() ? std::string("-") : abnormal_outcome);
   for (const std::string& rule : violations) {
     line += " " + rule;
@@ -102,10 +105,17 @@ std::optional<ScheduleRecord> ScheduleRecord::parse(const std::string& line) {
   std::istringstream fields(line);
   ScheduleRecord record;
   std::string hash;
+  std::string reached;
   std::string outcome;
-  if (!(fields >> record.task >> hash >> outcome) || hash.size() != 16) {
+  if (!(fields >> record.task >> hash >> reached >> outcome) || hash.size() != 16) {
     return std::nullopt;
   }
+  std::optional<harness::ProbeHits> probes =
+      harness::ProbeHits::from_index_list(reached == "-" ? std::string_view() : reached);
+  if (!probes) {
+    return std::nullopt;
+  }
+  record.probes = *probes;
   char* end = nullptr;
   record.trace_hash = std::strtoull(hash.c_str(), &end, 16);
   if (end != hash.c_str() + hash.size()) {

@@ -59,6 +59,7 @@ struct ScheduleRecord {
   std::uint64_t trace_hash = 0;
   std::string abnormal_outcome;         ///< scheduler outcome name if it did not end normally
   std::vector<std::string> violations;  ///< rule ids, in the order found (with repeats)
+  harness::ProbeHits probes;            ///< the coverage probes the schedule reached
 
   bool failed() const { return !abnormal_outcome.empty() || !violations.empty(); }
   /// Distinct rules broken, in order, then the abnormal outcome.

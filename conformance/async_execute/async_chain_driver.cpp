@@ -149,6 +149,12 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
     chain->expected_input = S_OK;
     return S_OK;  // leave next empty: end the chain before the stack overflows
   }
+  if (index > 0 && FAILED(input)) {
+    world.violations().reach(harness::Probe::chain_step_after_failure);
+  }
+  if (index == AsyncChainScript::kLongChainSteps / 2 && !chain->went_asynchronous) {
+    world.violations().reach(harness::Probe::chain_long_synchronous);
+  }
   const HRESULT result = chain->results[index];
   chain->expected_input = result;
   if (next != nullptr && index + 1 < chain->results.size()) {
@@ -167,6 +173,9 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
     return result;
   }
   chain->went_asynchronous = true;
+  world.violations().reach(mode == AsyncStepMode::early
+                               ? harness::Probe::chain_step_completed_before_return
+                               : harness::Probe::chain_step_asynchronous);
   const lockstep_host& host = *active->host;
   Completion* completion =
       active->completions
@@ -289,6 +298,7 @@ harness::MonitoredCall& AsyncChainDriver::start(const AsyncChainScript& script) 
   chain.call = &call;
   auto* async_state =
       static_cast<WS_ASYNC_STATE*>(call.add_buffer("WS_ASYNC_STATE", sizeof(WS_ASYNC_STATE)));
+  call.set_buffer_rule("WS_ASYNC_STATE", "AM10");  // "not touched after completion" is AM10
   void* token = token_of(index);
   const lockstep_implementation& implementation = *state.implementation;
   call.invoke(

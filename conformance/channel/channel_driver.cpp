@@ -59,6 +59,7 @@ bool is_message_operation(const std::string& operation) {
 ChannelDriver::ChannelDriver(harness::World& world, harness::SimulatedHost& host,
                              const lockstep_implementation& implementation)
     : world_(world),
+      host_(host),
       implementation_(implementation),
       observing_host_(world.simulation(), *host.table()) {
   world_.on_schedule_end([this](bool world_quiet) { end_of_schedule(world_quiet); });
@@ -88,6 +89,25 @@ ChannelDriver::DriverCall& ChannelDriver::begin(const std::string& operation) {
   record->faulted_by_abort =
       record->state_before == WS_CHANNEL_STATE_FAULTED && faulted_by_abort_;
   record->drops_at_start = world_.network().stats().drops;
+  record->refusals_at_start = world_.network().stats().refused_connects;
+  const WS_CHANNEL_STATE before = record->state_before;
+  if (before == WS_CHANNEL_STATE_CREATED && operation != "open" && operation != "close") {
+    reach(harness::Probe::misuse_before_open);
+  }
+  if (before != WS_CHANNEL_STATE_CREATED && operation == "open") {
+    reach(harness::Probe::second_open);
+  }
+  if (before == WS_CHANNEL_STATE_FAULTED && operation != "close") {
+    reach(harness::Probe::call_on_faulted_channel);
+  }
+  if (operation == "close") {
+    if (before == WS_CHANNEL_STATE_CLOSED) {
+      reach(harness::Probe::close_of_closed_channel);
+    }
+    if (!world_.monitor().pending().empty()) {
+      reach(harness::Probe::close_with_operations_in_flight);
+    }
+  }
   calls_.push_back(std::move(record));
   return *calls_.back();
 }
@@ -184,6 +204,7 @@ MonitoredCall& ChannelDriver::close(CallShape shape) {
   });
   if (call.completed()) {
     check_completed(record);
+    check_close_waited(record);
   }
   return call;
 }
@@ -212,6 +233,27 @@ void ChannelDriver::wait(MonitoredCall& call) {
   }
 }
 
+// CH4: a close waits for the I/O started before it. Checked when a close of an OPEN channel
+// (the one close that does the closing) returns having
+// completed synchronously: a send the implementation handed to the host is then still in flight
+// (its completion has not run) only if the close did not wait for it. Not once an abort or a
+// drop happened: they end I/O without waiting by design (CH1, CH6), and a failing send's
+// completion may still be on its way. An asynchronous close is not checked
+// this way: by the time the caller sees its completion, later work may have started new I/O.
+void ChannelDriver::check_close_waited(const DriverCall& close) {
+  if (close.state_before != WS_CHANNEL_STATE_OPEN || aborts_ > 0 ||
+      world_.network().stats().drops > 0 || !close.call->completed_synchronously()) {
+    return;
+  }
+  if (host_.in_flight_sends() > 0) {
+    world_.violations().record("CH4", close.call->label(),
+                               "the close completed while " +
+                                   std::to_string(host_.in_flight_sends()) +
+                                   " send(s) it had started were still in flight: close must "
+                                   "wait for started I/O");
+  }
+}
+
 void ChannelDriver::check_completed(DriverCall& record) {
   if (record.checked || record.call == nullptr || !record.call->completed()) {
     return;
@@ -220,6 +262,7 @@ void ChannelDriver::check_completed(DriverCall& record) {
   const MonitoredCall& call = *record.call;
   const HRESULT result = call.result();
   const WS_CHANNEL_STATE before = record.state_before;
+  reach_completion_probes(record);
   auto expect = [&](HRESULT expected, const char* rule) {
     if (result != expected) {
       world_.violations().record(rule, call.label(),
@@ -255,6 +298,36 @@ void ChannelDriver::check_completed(DriverCall& record) {
   }
 }
 
+void ChannelDriver::reach_completion_probes(const DriverCall& record) {
+  const HRESULT result = record.call->result();
+  if (result == WS_E_QUOTA_EXCEEDED &&
+      (record.operation == "receive" || record.operation == "request_reply")) {
+    reach(harness::Probe::receive_over_quota);
+  }
+  if (record.operation == "receive" && record.optional && result == WS_S_END) {
+    reach(harness::Probe::session_end_during_receive);
+  }
+  if (record.operation == "close" && FAILED(result) &&
+      record.state_before == WS_CHANNEL_STATE_OPEN) {
+    reach(harness::Probe::close_failed_graceful_shutdown);
+  }
+  if (record.operation == "open" &&
+      world_.network().stats().refused_connects > record.refusals_at_start) {
+    reach(harness::Probe::open_refused);
+  }
+  if (world_.network().stats().drops > record.drops_at_start) {
+    if (record.operation == "send") {
+      reach(harness::Probe::drop_during_send);
+    } else if (record.operation == "receive") {
+      reach(harness::Probe::drop_during_receive);
+    } else if (record.operation == "request_reply") {
+      reach(harness::Probe::drop_during_request_reply);
+    } else if (record.operation == "close") {
+      reach(harness::Probe::drop_during_close);
+    }
+  }
+}
+
 void ChannelDriver::abort() {
   if (channel_ == nullptr || freed_) {
     return;
@@ -266,6 +339,15 @@ void ChannelDriver::abort() {
   const bool had_work = before == WS_CHANNEL_STATE_OPENING || before == WS_CHANNEL_STATE_OPEN ||
                         before == WS_CHANNEL_STATE_CLOSING;
   std::vector<const MonitoredCall*> pending = world_.monitor().pending();
+  if (before == WS_CHANNEL_STATE_OPEN) {
+    reach(harness::Probe::abort_of_open_channel);
+  }
+  if (had_work && host_.in_flight_io() > 0) {
+    reach(harness::Probe::abort_with_io_in_flight);
+  }
+  if (had_work && pending.size() > host_.in_flight_io()) {
+    reach(harness::Probe::abort_with_operations_queued);
+  }
   const FiberId fiber = simulation.current_fiber();
   const std::uint64_t waits_before = observing_host_.event_waits(fiber);
   const std::uint64_t before_ns = simulation.now_ns();

@@ -9,6 +9,8 @@
 //       abort does not return WS_E_OBJECT_FAULTED; close after abort does not end CLOSED;
 //   CH3 abort waited on an event or let virtual time pass;
 //   CH4 a close called on CREATED, OPEN or FAULTED completed without the state being CLOSED;
+//       a close that completed synchronously while sends it had handed to the host were still
+//       in flight (no abort, no drop);
 //   CH5 a call in CREATED or CLOSED (or a second open) did not return WS_E_INVALID_OPERATION,
 //       a call in FAULTED (not by abort) did not return WS_E_OBJECT_FAULTED;
 //   CH6 a call pending when the connection dropped never completed;
@@ -75,16 +77,22 @@ class ChannelDriver {
     bool faulted_by_abort = false;  ///< state_before FAULTED because of our abort
     bool optional = false;
     std::uint64_t drops_at_start = 0;
+    std::uint64_t refusals_at_start = 0;
     bool pending_at_abort = false;
     bool checked = false;
   };
 
   DriverCall& begin(const std::string& operation);
   void check_completed(DriverCall& record);
+  void reach_completion_probes(const DriverCall& record);
+  void check_close_waited(const DriverCall& close);
   void end_of_schedule(bool world_quiet);
   DriverCall* find(const harness::MonitoredCall& call);
 
+  void reach(harness::Probe probe) { world_.violations().reach(probe); }
+
   harness::World& world_;
+  harness::SimulatedHost& host_;
   const lockstep_implementation& implementation_;
   ChannelObservingHost observing_host_;
   lockstep_channel* channel_ = nullptr;

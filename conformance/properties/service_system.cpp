@@ -28,7 +28,8 @@ void ServiceCaller::connect_client() {
   ServiceClientSlot& slot = clients.emplace_back();
   slot.index = clients.size() - 1;
   harness::World* owner = world;
-  world->spawn_caller("client-" + std::to_string(slot.index), [&slot, owner] {
+  ServiceDriver* service = driver;
+  world->spawn_caller("client-" + std::to_string(slot.index), [&slot, owner, service] {
     Simulation& simulation = owner->simulation();
     slot.fiber = simulation.current_fiber();
     slot.client = std::make_unique<RawClient>(simulation, owner->network());
@@ -43,6 +44,7 @@ void ServiceCaller::connect_client() {
       slot.actions.pop_front();
       action(slot);
     }
+    service->client_leaves(slot.client->id());
     slot.client->close();
   });
 }

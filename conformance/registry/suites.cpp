@@ -10,6 +10,24 @@ namespace lockstep::conformance {
 
 namespace {
 
+using harness::Probe;
+
+// What the call monitor sees of any suite's calls.
+constexpr Probe kCallProbes[] = {Probe::null_context_call,           Probe::sync_completion_with_context,
+                                 Probe::async_completion,            Probe::failure_with_error_object,
+                                 Probe::callback_where_long_offered, Probe::callback_where_short_required};
+
+std::vector<Probe> call_probes(std::initializer_list<Probe> more) {
+  std::vector<Probe> probes;
+  for (const Probe probe : kCallProbes) {
+    probes.push_back(probe);
+  }
+  for (const Probe probe : more) {
+    probes.push_back(probe);
+  }
+  return probes;
+}
+
 std::vector<Suite> build_suites() {
   std::vector<Suite> all;
   all.push_back(Suite{
@@ -25,7 +43,10 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(run_async_execute_schedule(
             *implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      call_probes({Probe::call_pending_at_heal, Probe::chain_step_asynchronous,
+                   Probe::chain_step_completed_before_return, Probe::chain_step_after_failure,
+                   Probe::chain_long_synchronous})});
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
@@ -40,7 +61,16 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(
             run_channel_schedule(*implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      call_probes({Probe::io_limit_reached, Probe::call_pending_at_heal,
+                   Probe::callback_on_other_thread_before_return, Probe::misuse_before_open,
+                   Probe::second_open, Probe::abort_with_operations_queued,
+                   Probe::abort_with_io_in_flight, Probe::abort_of_open_channel,
+                   Probe::call_on_faulted_channel, Probe::close_with_operations_in_flight,
+                   Probe::close_failed_graceful_shutdown, Probe::close_of_closed_channel,
+                   Probe::open_refused, Probe::drop_during_send, Probe::drop_during_receive,
+                   Probe::drop_during_request_reply, Probe::drop_during_close,
+                   Probe::session_end_during_receive, Probe::receive_over_quota})});
   all.push_back(Suite{
       "echo",
       "connect, echo calls with generated caller behaviour (NULL or stack context, WS_ERROR or "
@@ -56,7 +86,8 @@ std::vector<Suite> build_suites() {
         echo.defects = *implementation.archetype_defects;
         return static_cast<harness::ScheduleOutcome>(
             run_echo_schedule(echo, seed, std::move(strategy), options));
-      }});
+      },
+      call_probes({Probe::call_pending_at_heal})});
   all.push_back(Suite{
       "service",
       "service host: clients with several requests, operations completing synchronously or "
@@ -71,7 +102,15 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(
             run_service_schedule(*implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      call_probes({Probe::call_pending_at_heal, Probe::service_operation_synchronous, Probe::service_operation_asynchronous,
+                   Probe::fault_under_minimal_disclosure, Probe::fault_under_full_disclosure,
+                   Probe::operation_returned_end, Probe::message_after_end,
+                   Probe::cancel_on_host_abort, Probe::cancel_on_channel_faulted,
+                   Probe::cancel_during_registration, Probe::host_abort_with_calls_in_flight,
+                   Probe::host_close_with_calls_in_flight,
+                   Probe::close_timeout_expired_with_calls_in_flight, Probe::connect_after_close,
+                   Probe::reply_from_heap})});
   return all;
 }
 

@@ -27,6 +27,9 @@ struct Suite {
                                          std::unique_ptr<Strategy> strategy,
                                          const harness::ScheduleOptions& options)>
       run;
+  /// The coverage probes its schedules are meant to reach (a PASS says how often each was);
+  /// one that no schedule of a run reached is reported as a gap.
+  std::vector<harness::Probe> probes = {};
 };
 
 const std::vector<Suite>& suites();

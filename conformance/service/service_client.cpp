@@ -18,6 +18,9 @@ void ServiceDriver::run_client(std::uint32_t requests) {
   Simulation& simulation = world_.simulation();
   simulation.sleep_for(simulation.integer(6 * kMillisecondNs));
   RawClient client(simulation, world_.network());
+  if (close_started_) {
+    world_.violations().reach(harness::Probe::connect_after_close);
+  }
   if (FAILED(client.connect(kServiceAddress))) {
     return;  // refused, or nobody listening (not yet, or any more)
   }
@@ -46,7 +49,45 @@ void ServiceDriver::run_client(std::uint32_t requests) {
       }
     }
   }
+  client_leaves(client.id());
   client.close();
+}
+
+void ServiceDriver::client_leaves(harness::ConnectionId client_connection) {
+  const std::uint64_t now_ns = world_.simulation().now_ns();
+  for (auto& [token, call] : calls_) {
+    if (call.client_connection == client_connection && call.invoked && !call.completed &&
+        call.registered) {
+      call.client_left_ns = now_ns;
+    }
+  }
+}
+
+// A registered call whose client left while it ran: the host must cancel it with
+// WS_SERVICE_CHANNEL_FAULTED once the close can have reached it, unless its own abort or close
+// came first (those cancel with WS_SERVICE_HOST_ABORT, or close the channel themselves).
+void ServiceDriver::check_client_left_calls(bool world_quiet) {
+  constexpr std::uint64_t kNoticeSlackNs = 1'000'000;
+  const harness::FaultPlan& plan = world_.fault_plan();
+  const std::uint64_t delay_bound_ns = std::max(plan.delay_max_ns, plan.healed_delay_max_ns);
+  const std::uint64_t end_ns = world_.simulation().now_ns();
+  for (auto& [token, call] : calls_) {
+    if (call.client_left_ns == 0) {
+      continue;
+    }
+    const std::uint64_t notice_ns = call.client_left_ns + delay_bound_ns + kNoticeSlackNs;
+    const bool host_ended_first = (abort_started_ && abort_started_ns_ <= notice_ns) ||
+                                  (close_started_ && close_started_ns_ <= notice_ns);
+    const bool ran_past_notice = call.completed ? call.completed_ns > notice_ns
+                                                : world_quiet || end_ns > notice_ns;
+    const bool cancelled_in_time = call.cancels > 0 && call.first_cancel_ns <= notice_ns;
+    if (!host_ended_first && ran_past_notice && !cancelled_in_time) {
+      violation("SV4", token,
+                "the client closed its connection while this call was in flight, and " +
+                    std::to_string(notice_ns - call.client_left_ns) +
+                    " ns later the host had not cancelled it (WS_SERVICE_CHANNEL_FAULTED)");
+    }
+  }
 }
 
 std::uint32_t ServiceDriver::send_request(RawClient& client, bool after_end) {
@@ -55,6 +96,9 @@ std::uint32_t ServiceDriver::send_request(RawClient& client, bool after_end) {
   call.token = token;
   call.client_connection = client.id();
   call.after_end = after_end;
+  if (after_end) {
+    world_.violations().reach(harness::Probe::message_after_end);
+  }
   std::string request(1, '\0');  // operation 0
   request.append(reinterpret_cast<const char*>(&token), 4);
   return FAILED(client.send(std::move(request))) ? 0 : token;
@@ -115,6 +159,9 @@ void ServiceDriver::check_reply(ServiceCallRecord& call, const std::string& mess
       violation("SV2", token, "a failed call was answered without a fault");
       return;
     }
+    world_.violations().reach(config_.fault_disclosure == WS_FULL_FAULT_DISCLOSURE
+                                  ? harness::Probe::fault_under_full_disclosure
+                                  : harness::Probe::fault_under_minimal_disclosure);
     if (config_.fault_disclosure == WS_MINIMAL_FAULT_DISCLOSURE &&
         body.find(kSecretMarker) != std::string::npos) {
       violation("SV2", token,
@@ -151,7 +198,10 @@ void ServiceDriver::check_reply(ServiceCallRecord& call, const std::string& mess
 }
 
 void ServiceDriver::check_missing_reply(ServiceCallRecord& call, const char* how) {
-  if (!call.invoked || call.after_end || call.replies > 0) {
+  // A call still waiting for a cancel that never came has no reply yet because of that (SV5,
+  // SV6, reported by check_cancel_only_calls).
+  const bool hung_uncancelled = call.cancel_only && !call.completed && call.cancels == 0;
+  if (!call.invoked || call.after_end || call.replies > 0 || hung_uncancelled) {
     return;
   }
   violation(call.completed && FAILED(call.result) ? "SV2" : "SV1", call.token,
@@ -184,7 +234,61 @@ void ServiceDriver::on_release(const void* block, std::size_t bytes) {
   }
 }
 
+std::uint64_t ServiceDriver::close_timeout_effective_ns() const {
+  return config_.close_timeout_ns != 0 ? config_.close_timeout_ns
+                                       : LOCKSTEP_DEFAULT_CLOSE_TIMEOUT_NS;
+}
+
+// Calls whose operation completes only when cancelled and that never were: what should have
+// cancelled them (the abort, SV5; the close timeout, SV6) did not. Also the close-timeout probe.
+void ServiceDriver::check_cancel_only_calls(bool world_quiet) {
+  const std::uint64_t end_ns = world_.simulation().now_ns();
+  const std::uint64_t deadline_ns = close_started_ns_ + close_timeout_effective_ns();
+  bool reported = false;
+  for (auto& [token, call] : calls_) {
+    if (!call.invoked) {
+      continue;
+    }
+    const bool in_flight_at_deadline =
+        call.invoked_ns <= deadline_ns &&
+        (call.completed ? call.completed_ns > deadline_ns : end_ns >= deadline_ns);
+    if (close_started_ && in_flight_at_deadline) {
+      world_.violations().reach(harness::Probe::close_timeout_expired_with_calls_in_flight);
+    }
+    const bool abort_before_deadline = !close_started_ || abort_started_ns_ < deadline_ns;
+    if (call.in_flight_at_abort && call.registered && call.cancels > 0 && close_started_ &&
+        abort_before_deadline && call.first_cancel_ns >= deadline_ns) {
+      violation("SV5", token,
+                "the abort did not fire this call's cancel callback: it fired only when the "
+                "close timeout expired, " +
+                    std::to_string(call.first_cancel_ns - abort_started_ns_) + " ns later");
+      continue;
+    }
+    if (!call.cancel_only || call.completed || call.cancels > 0) {
+      continue;
+    }
+    if (abort_started_) {
+      violation("SV5", token,
+                "the host was aborted but never fired this call's cancel callback: its operation, "
+                "which completes only when cancelled, is still in flight");
+      reported = true;
+    } else if (close_started_ && (world_quiet || end_ns >= deadline_ns)) {
+      violation("SV6", token,
+                "the close timeout (" + std::to_string(close_timeout_effective_ns()) +
+                    " ns) passed with this call in flight and the host never aborted it (its "
+                    "operation completes only when cancelled)");
+      reported = true;
+    }
+  }
+  // The close waits for that call forever: reported above, not again as a lost callback.
+  if (reported && close_call_ != nullptr && !close_call_->completed()) {
+    world_.monitor().settle(*close_call_);
+  }
+}
+
 void ServiceDriver::finish(bool world_quiet) {
+  check_cancel_only_calls(world_quiet);
+  check_client_left_calls(world_quiet);
   if (world_quiet) {
     for (auto& [token, call] : calls_) {
       if (call.client_waiting) {

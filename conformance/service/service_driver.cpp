@@ -79,10 +79,7 @@ ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& serv
     if (!message.empty() && current != current_call_by_server_connection_.end() &&
         (message[0] == LOCKSTEP_WIRE_REPLY || message[0] == LOCKSTEP_WIRE_FAULT)) {
       reply_sends_[send] = current->second;
-      const ServiceCallRecord* call = find(current->second);
-      if (call != nullptr && !call->completed) {
-        violation("SV1", call->token, "the host sent a reply before the operation completed");
-      }
+      on_reply_sent(connection, message);
     }
     return send;
   };
@@ -115,6 +112,33 @@ std::uint64_t ServiceDriver::calls_in_flight() const {
 ServiceCallRecord* ServiceDriver::find(std::uint32_t token) {
   auto found = calls_.find(token);
   return found == calls_.end() ? nullptr : &found->second;
+}
+
+// A reply names its call by the token at the start of its body (the operation writes it there);
+// a fault carries only text, so it answers the connection's current call.
+void ServiceDriver::on_reply_sent(harness::ConnectionId connection, std::string_view message) {
+  std::uint32_t token = current_call_by_server_connection_.at(connection);
+  if (message[0] == LOCKSTEP_WIRE_REPLY && message.size() >= 5) {
+    std::uint32_t named = 0;
+    std::memcpy(&named, message.data() + 1, 4);
+    const ServiceCallRecord* named_call = find(named);
+    if (named_call != nullptr && named_call->server_connection == connection) {
+      token = named;
+    }
+  }
+  ServiceCallRecord* call = find(token);
+  if (call == nullptr) {
+    return;
+  }
+  ++call->replies_sent;
+  if (!call->completed) {
+    violation("SV1", call->token, "the host sent a reply before the operation completed");
+  } else if (call->replies_sent == 2) {
+    violation("SV1", call->token, "the host sent a second reply for one call");
+  }
+  if (message[0] == LOCKSTEP_WIRE_REPLY && call->heap_block != nullptr) {
+    world_.violations().reach(harness::Probe::reply_from_heap);
+  }
 }
 
 void ServiceDriver::violation(const char* rule, std::uint32_t token, std::string explanation) {
@@ -162,6 +186,11 @@ void ServiceDriver::close(std::optional<HostCallShape> shape) {
   options.with_error = shape ? shape->with_error : simulation.chance(1, 2);
   MonitoredCall& call = world_.monitor().start(options);
   close_started_ = true;
+  close_started_ns_ = simulation.now_ns();
+  close_call_ = &call;
+  if (calls_in_flight() > 0) {
+    world_.violations().reach(harness::Probe::host_close_with_calls_in_flight);
+  }
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.service_host->close_service_host(service_, context, error);
   });
@@ -181,6 +210,14 @@ void ServiceDriver::abort(std::optional<bool> with_error) {
     return;
   }
   abort_started_ = true;
+  abort_started_ns_ = world_.simulation().now_ns();
+  if (calls_in_flight() > 0) {
+    world_.violations().reach(harness::Probe::host_abort_with_calls_in_flight);
+  }
+  for (auto& [token, call] : calls_) {
+    // Registered by now: a call that registers later learns of the abort during registration.
+    call.in_flight_at_abort = call.invoked && !call.completed && call.registered;
+  }
   CallOptions options;
   options.operation = "abort";
   options.with_context = false;
@@ -212,6 +249,7 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
     return E_INVALIDARG;
   }
   call.invoked = true;
+  call.invoked_ns = world_.simulation().now_ns();
   ++calls_invoked_;
   call.server_connection = world_.network().peer_of(call.client_connection);
   current_call_by_server_connection_[call.server_connection] = token;
@@ -228,6 +266,15 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
   const bool asynchronous = async_context != nullptr && simulation.chance(3, 5);
   const bool registers = simulation.chance(3, 5);
   call.complete_on_cancel = simulation.chance(1, 2);
+  call.cancel_only = asynchronous && registers && simulation.chance(1, 5);
+  if (call.cancel_only) {
+    call.complete_on_cancel = true;
+  }
+  world_.violations().reach(asynchronous ? harness::Probe::service_operation_asynchronous
+                                         : harness::Probe::service_operation_synchronous);
+  if (asynchronous) {
+    call.async_context = *async_context;  // copied: the host's struct is read during the call only
+  }
   call.reply = reply;
   call.reply_size = reply_size;
   call.error = error;
@@ -245,27 +292,38 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
     call.heap_block = block;
     call.heap_bytes = call.expected_reply.size();
   }
+  call.context = context;
+  call.registers_late = asynchronous && !registers && simulation.chance(1, 3);
   if (registers) {
-    call.registered = true;
-    const HRESULT registered = WsRegisterOperationForCancel(
-        context,
-        [](WS_SERVICE_CANCEL_REASON reason, void* state) {
-          ServiceDriver::active().on_cancel(token_of(state), reason);
-        },
-        [](void* state) { ServiceDriver::active().on_free_state(token_of(state)); },
-        state_of(token), nullptr);
-    if (FAILED(registered)) {
-      call.registered = false;
-    }
+    register_for_cancel(call);
   }
   if (!asynchronous) {
     return finish_operation(call, false);
   }
-  call.async_context = *async_context;  // copied: the host's struct is read during the call only
+  if (call.cancel_only) {
+    return WS_S_ASYNC;  // its completion comes from on_cancel, whenever the host cancels
+  }
   const std::uint64_t delay_ns =
       simulation.chance(1, 4) ? 20 * kMillisecondNs : simulation.integer(3 * kMillisecondNs);
   schedule_completion(token, delay_ns);
   return WS_S_ASYNC;
+}
+
+void ServiceDriver::register_for_cancel(ServiceCallRecord& call) {
+  call.registered = true;
+  registering_token_ = call.token;
+  const HRESULT registered = WsRegisterOperationForCancel(
+      call.context,
+      [](WS_SERVICE_CANCEL_REASON reason, void* state) {
+        ServiceDriver::active().on_cancel(token_of(state), reason);
+      },
+      [](void* state) { ServiceDriver::active().on_free_state(token_of(state)); },
+      state_of(call.token), nullptr);
+  registering_token_ = 0;
+  if (FAILED(registered)) {
+    call.registered = false;
+    call.cancel_only = false;
+  }
 }
 
 void ServiceDriver::schedule_completion(std::uint32_t token, std::uint64_t delay_ns) {
@@ -280,6 +338,9 @@ void ServiceDriver::complete_later(std::uint32_t token) {
   ServiceCallRecord* call = find(token);
   if (call == nullptr || call->completed) {
     return;  // the cancel's earlier completion already ran
+  }
+  if (call->registers_late && !call->registered) {
+    register_for_cancel(*call);  // a cancel reason that came first is delivered now
   }
   const bool cancelled = call->cancels > 0 && call->complete_on_cancel;
   const HRESULT result = finish_operation(*call, cancelled);
@@ -308,6 +369,10 @@ HRESULT ServiceDriver::finish_operation(ServiceCallRecord& call, bool cancelled)
     result = call.planned_outcome == 2 ? WS_S_END : S_OK;
   }
   call.result = result;
+  call.completed_ns = world_.simulation().now_ns();
+  if (result == WS_S_END) {
+    world_.violations().reach(harness::Probe::operation_returned_end);
+  }
   call.completed = true;  // before the host hears of it: anything it does next is after
   return result;
 }
@@ -318,8 +383,25 @@ void ServiceDriver::on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reas
     world_.violations().record("SV4", "cancel", "the cancel callback got a state never registered");
     return;
   }
-  ++call->cancels;
-  if (reason != WS_SERVICE_HOST_ABORT && reason != WS_SERVICE_CHANNEL_FAULTED) {
+  if (++call->cancels == 1) {
+    call->first_cancel_ns = world_.simulation().now_ns();
+  }
+  if (registering_token_ == token) {
+    world_.violations().reach(harness::Probe::cancel_during_registration);
+  }
+  if (reason == WS_SERVICE_HOST_ABORT) {
+    world_.violations().reach(harness::Probe::cancel_on_host_abort);
+  } else if (reason == WS_SERVICE_CHANNEL_FAULTED) {
+    world_.violations().reach(harness::Probe::cancel_on_channel_faulted);
+    // Closed by the host itself (abort, close timeout) it may well look like a fault to the
+    // host; with both ends still live and the host neither aborted nor closing, it is not one.
+    if (!abort_started_ && !close_started_ && server_connection_live(call->server_connection) &&
+        server_connection_live(call->client_connection)) {
+      violation("SV4", token,
+                "cancel with WS_SERVICE_CHANNEL_FAULTED while the client's connection is open "
+                "and the host was neither aborted nor closed");
+    }
+  } else {
     violation("SV4", token, "cancel reason " + std::to_string(static_cast<int>(reason)));
   }
   if (call->cancels > 1) {

@@ -14,11 +14,22 @@
 //       anything but the strings newest first under full disclosure.
 //   SV3 an operation invoked, or a reply sent, for a message sent after a WS_S_END reply; a
 //       channel left open after such a message.
+//   SV1 also: the host sent a second reply for one call (seen on the wire as it is sent, so
+//       also when no client reads it).
 //   SV4 a second cancel, a cancel after free-state, free-state before
-//       completion, twice, or never.
-//   SV5 after an abort: a heap released, or the close completed, before the call completed.
+//       completion, twice, or never; a cancel with WS_SERVICE_CHANNEL_FAULTED although the
+//       call's client connection was neither closed nor dropped; a registered call whose
+//       client closed its connection and that was not cancelled within the network's delay
+//       bound (plus 1 ms) while the host was neither aborted nor closing (a host keeps reading a
+//       channel while a call on it is in flight, so it learns of the close).
+//   SV5 after an abort: a heap released, or the close completed, before the call completed;
+//       a registered call in flight at or after the abort whose cancel callback never fired and
+//       that therefore never completed (its operation completes only when cancelled), or that
+//       was cancelled only once a later close's timeout expired.
 //   SV6 a call served on a channel accepted after the close call returned; the close completed
-//       before a call in flight completed (no abort).
+//       before a call in flight completed (no abort); a registered call in flight when the close
+//       timeout expired that was never cancelled (so never completed): the host ignored its
+//       close timeout.
 //   SV7 reply bytes that differ from what the operation wrote into its heap; the heap released
 //       after completion but before the reply was written.
 // Request wire body: the call's token (4 bytes, little endian). Service operations are plain C
@@ -68,6 +79,19 @@ struct ServiceCallRecord {
   HRESULT result = S_OK;
   int planned_outcome = 0;  ///< 0 reply, 1 fault, 2 WS_S_END
   bool complete_on_cancel = false;
+  /// The operation completes only when its cancel callback fires: a host that never cancels
+  /// (on abort, on its close timeout) leaves it, and the close, hanging for all to see.
+  bool cancel_only = false;
+  /// Registers for cancel only when its completion is due (from a timer, after returning
+  /// WS_S_ASYNC): a cancel reason that came first reaches it during the registration (SV4).
+  bool registers_late = false;
+  const WS_OPERATION_CONTEXT* context = nullptr;
+  std::uint64_t invoked_ns = 0;
+  std::uint64_t completed_ns = 0;
+  bool in_flight_at_abort = false;  ///< in flight and registered for cancel when abort began
+  /// When its client closed the connection with the call in flight and registered (0: not).
+  std::uint64_t client_left_ns = 0;
+  std::uint64_t first_cancel_ns = 0;
   std::string expected_reply;
   std::vector<std::string> error_strings;  ///< oldest first
   const void* heap_block = nullptr;        ///< compared, never dereferenced after completion
@@ -82,7 +106,8 @@ struct ServiceCallRecord {
   std::uint32_t free_states = 0;
   // the wire
   bool reply_written = false;
-  std::uint32_t replies = 0;
+  std::uint32_t replies = 0;       ///< replies the client read
+  std::uint32_t replies_sent = 0;  ///< replies the host sent
   bool client_waiting = false;
 };
 
@@ -114,6 +139,9 @@ class ServiceDriver {
   };
   /// On a client fiber: waits for the reply to `token` (sent on `client`) and checks it.
   ReplyOutcome await_reply(RawClient& client, std::uint32_t token);
+  /// On a client fiber, just before the client closes `client_connection`: its calls in
+  /// flight must now be cancelled by the host (SV4).
+  void client_leaves(harness::ConnectionId client_connection);
   /// End of schedule: the remaining checks, then the host is freed if it may be.
   void finish(bool world_quiet);
 
@@ -136,9 +164,14 @@ class ServiceDriver {
   void violation(const char* rule, std::uint32_t token, std::string explanation);
   HRESULT finish_operation(ServiceCallRecord& call, bool cancelled);
   void schedule_completion(std::uint32_t token, std::uint64_t delay_ns);
+  void register_for_cancel(ServiceCallRecord& call);
   void check_reply(ServiceCallRecord& call, const std::string& message);
   void check_missing_reply(ServiceCallRecord& call, const char* how);
   void on_release(const void* block, std::size_t bytes);
+  void on_reply_sent(harness::ConnectionId connection, std::string_view message);
+  std::uint64_t close_timeout_effective_ns() const;
+  void check_cancel_only_calls(bool world_quiet);
+  void check_client_left_calls(bool world_quiet);
   bool server_connection_live(harness::ConnectionId connection) const;
   std::string expected_fault(const ServiceCallRecord& call) const;
 
@@ -153,7 +186,11 @@ class ServiceDriver {
   bool close_started_ = false;
   bool close_returned_ = false;  ///< the close call returned (synchronously or WS_S_ASYNC)
   bool close_completed_ = false;
+  std::uint64_t close_started_ns_ = 0;
+  harness::MonitoredCall* close_call_ = nullptr;
   bool abort_started_ = false;
+  std::uint64_t abort_started_ns_ = 0;
+  std::uint32_t registering_token_ = 0;  ///< inside WsRegisterOperationForCancel for this call
   std::uint32_t next_token_ = 1;
   std::uint64_t calls_invoked_ = 0;
   std::map<std::uint32_t, ServiceCallRecord> calls_;

@@ -1,9 +1,10 @@
-// Rule violations as the monitors record them.
+// Rule violations as the monitors record them, and the coverage probes a schedule reached.
 //
 // The harness never crashes on a misbehaving implementation: every broken rule becomes a
 // Violation {rule id, step, virtual time, thread, operation, one-line explanation}, and the
 // verdict is computed after the schedule ends. Recording also annotates the trace, so the trace
-// hash covers the verdict.
+// hash covers the verdict. Probes (coverage_probe.h) are counted beside the violations by the
+// same parts that look for them, and never touch the trace.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/core/coverage_probe.h"
 #include "scheduler/simulation.h"
 
 namespace lockstep::harness {
@@ -39,9 +41,14 @@ class ViolationLog {
   bool has(std::string_view rule) const;
   std::size_t count(std::string_view rule) const;
 
+  /// The schedule reached a situation of the contract (counted; no trace, no decision).
+  void reach(Probe probe) { probes_.reach(probe); }
+  const ProbeHits& probes() const { return probes_; }
+
  private:
   Simulation& simulation_;
   std::vector<Violation> violations_;
+  ProbeHits probes_;
 };
 
 }  // namespace lockstep::harness

@@ -185,6 +185,9 @@ void SimulatedHost::io_started(const char* operation) {
   if (in_flight_io_ > peak_in_flight_io_) {
     peak_in_flight_io_ = in_flight_io_;
   }
+  if (in_flight_io_ == config_.io_limit) {
+    violations_.reach(Probe::io_limit_reached);
+  }
   if (in_flight_io_ > config_.io_limit && !io_limit_reported_) {
     io_limit_reported_ = true;
     violations_.record("AM9", config_.name + " " + operation,
@@ -256,10 +259,12 @@ HRESULT SimulatedHost::send(lockstep_connection* connection, const void* message
       network_.send(connection_id(connection), std::move(bytes), completion_sink(),
                     [this, completion, state](HRESULT outcome) {
                       io_finished();
+                      --in_flight_sends_;
                       completion(state, outcome);
                     });
   if (SUCCEEDED(result)) {
     io_started("send");
+    ++in_flight_sends_;
   }
   return result;
 }

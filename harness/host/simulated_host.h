@@ -47,6 +47,8 @@ class SimulatedHost {
   WorkerPool& workers() { return workers_; }
   const WorkerPool& workers() const { return workers_; }
   std::uint32_t in_flight_io() const { return in_flight_io_; }
+  /// Sends started and whose completion has not run yet (part of in_flight_io()).
+  std::uint32_t in_flight_sends() const { return in_flight_sends_; }
   std::uint32_t peak_in_flight_io() const { return peak_in_flight_io_; }
   std::size_t live_allocations() const { return allocations_.size(); }
   std::uint64_t live_bytes() const { return live_bytes_; }
@@ -109,6 +111,7 @@ class SimulatedHost {
   std::map<const void*, std::size_t> allocations_;
   std::uint64_t live_bytes_ = 0;
   std::uint32_t in_flight_io_ = 0;
+  std::uint32_t in_flight_sends_ = 0;
   std::uint32_t peak_in_flight_io_ = 0;
   bool io_limit_reported_ = false;
   std::vector<std::string> log_lines_;

@@ -5,16 +5,22 @@
 
 namespace lockstep::harness {
 
-bool WorldResult::passed() const {
-  const bool normal_end = run.outcome == Outcome::completed || run.outcome == Outcome::stopped;
-  return violations.empty() && normal_end;
+bool WorldResult::abnormal_end() const {
+  if (run.outcome == Outcome::completed || run.outcome == Outcome::stopped) {
+    return false;
+  }
+  // A world that went quiet with a rule already broken went quiet because of it (a lost
+  // callback, an operation nobody cancelled): the rule is the finding, not the deadlock.
+  return run.outcome != Outcome::deadlock || violations.empty();
 }
+
+bool WorldResult::passed() const { return violations.empty() && !abnormal_end(); }
 
 std::string WorldResult::summary() const {
   if (!violations.empty()) {
     return violations.front().to_text();
   }
-  if (run.outcome != Outcome::completed && run.outcome != Outcome::stopped) {
+  if (abnormal_end()) {
     return std::string(outcome_name(run.outcome)) + ": " + run.message;
   }
   return "pass";
@@ -38,6 +44,9 @@ World::World(const WorldConfig& config, std::unique_ptr<Strategy> strategy)
       [this] {
         healed_ = true;
         result_.healed_at_step = simulation_->steps();
+        if (!monitor_->pending().empty()) {
+          violations_->reach(Probe::call_pending_at_heal);
+        }
         network_->heal();
         simulation_->annotate("healed");
       },
@@ -143,6 +152,7 @@ const WorldResult& World::run() {
   }
   monitor_->finish(world_quiet);
   result_.violations = violations_->all();
+  result_.probes = violations_->probes();
   result_.fault_plan = fault_plan_;
   return result_;
 }

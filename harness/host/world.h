@@ -42,7 +42,11 @@ struct WorldResult {
   bool liveness_expired = false;
   std::uint64_t healed_at_step = 0;    ///< 0 if the schedule ended before healing
   std::uint64_t injected_aborts = 0;
+  ProbeHits probes;                    ///< the coverage probes this schedule reached
 
+  /// The schedule did not end normally and no broken rule explains it (a deadlock after a
+  /// violation is that violation's consequence).
+  bool abnormal_end() const;
   /// True when no rule was broken and the schedule itself ran to a normal end.
   bool passed() const;
   /// One line: the first violation, or the scheduler's failure, or "pass".

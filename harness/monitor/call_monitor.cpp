@@ -39,6 +39,7 @@ struct BufferRecord {
   std::string name;
   GuardedBufferId id = 0;
   BufferOwnership ownership = BufferOwnership::until_completion;
+  std::string rule = "AM6";  ///< what an access after ownership ended breaks
   bool released = false;  ///< snapshotted and protected: ownership is back with the caller
   std::string snapshot;
 };
@@ -200,7 +201,7 @@ class MonitorCore final : public callback_token::CallbackSink {
                                      buffer->ownership == BufferOwnership::until_return &&
                                      !record.completed;
       violations_.record(
-          "AM6", record.label,
+          buffer != nullptr ? buffer->rule : "AM6", record.label,
           std::string(access.write ? "write to" : "read of") + " caller buffer '" +
               access.buffer_name + "' at offset " + std::to_string(access.offset) + " after " +
               (after_return_only ? "the call returned" : "completion") + " (step " +
@@ -235,6 +236,7 @@ class MonitorCore final : public callback_token::CallbackSink {
  private:
   void check_return(CallRecord& record, HRESULT returned) {
     if (!record.options.with_context) {
+      violations_.reach(harness::Probe::null_context_call);
       if (returned == WS_S_ASYNC) {
         violations_.record("AM1", record.label,
                            "returned WS_S_ASYNC although the async context was NULL");
@@ -246,6 +248,7 @@ class MonitorCore final : public callback_token::CallbackSink {
     if (returned == WS_S_ASYNC) {
       return;
     }
+    violations_.reach(harness::Probe::sync_completion_with_context);
     if (record.callback_count > 0) {
       violations_.record("AM2", record.label,
                          "returned " + hresult_text(returned) +
@@ -259,6 +262,9 @@ class MonitorCore final : public callback_token::CallbackSink {
 
   void accept_callback(CallRecord& record, HRESULT result, std::uint32_t model) {
     ++record.callback_count;
+    if (!record.returned && simulation_.current_fiber() != record.invoking_fiber) {
+      violations_.reach(harness::Probe::callback_on_other_thread_before_return);
+    }
     if (!record.returned && simulation_.current_fiber() == record.invoking_fiber) {
       violations_.record("AM4", record.label,
                          "callback invoked on the calling thread (fiber " +
@@ -283,6 +289,15 @@ class MonitorCore final : public callback_token::CallbackSink {
     if (model > WS_LONG_CALLBACK) {
       violations_.record("AM3", record.label,
                          "callback model " + std::to_string(model) + " (must be 0 or 1)");
+    }
+    violations_.reach(harness::Probe::async_completion);
+    if (long_callback_allowed_) {
+      violations_.reach(long_callback_allowed_(simulation_.current_fiber())
+                            ? harness::Probe::callback_where_long_offered
+                            : harness::Probe::callback_where_short_required);
+    }
+    if (FAILED(result) && record.error != nullptr) {
+      violations_.reach(harness::Probe::failure_with_error_object);
     }
     if (model == WS_LONG_CALLBACK && long_callback_allowed_ &&
         !long_callback_allowed_(simulation_.current_fiber())) {
@@ -362,6 +377,16 @@ struct CallMonitor::Implementation {
 
 MonitoredCall::MonitoredCall(std::unique_ptr<State> state) : state_(std::move(state)) {}
 MonitoredCall::~MonitoredCall() = default;
+
+void MonitoredCall::set_buffer_rule(std::string_view name, std::string rule) {
+  for (monitor_detail::BufferRecord& buffer : state_->buffers) {
+    if (buffer.name == name) {
+      buffer.rule = std::move(rule);
+      return;
+    }
+  }
+  throw std::logic_error(state_->label + ": no buffer named '" + std::string(name) + "'");
+}
 
 void* MonitoredCall::add_buffer(std::string name, std::size_t bytes, BufferOwnership ownership,
                                 const void* initial) {

@@ -12,7 +12,8 @@
 //   AM4  no callback on the calling thread before the call returned.
 //   AM5  the context is not used after return (the trap callback or trap state is detected).
 //   AM6  no access to a caller buffer after completion (or after return for buffers owned
-//        only until return, such as WsOpenChannel's endpoint address).
+//        only until return, such as WsOpenChannel's endpoint address); a buffer may name a
+//        more specific rule (set_buffer_rule: the WS_ASYNC_STATE of WsAsyncExecute, AM10).
 //   AM8  a WS_LONG_CALLBACK only where the host offered LONG (with a policy installed).
 //   AM7  on a failing callback with a WS_ERROR supplied, the error already holds a string; no
 //        string is added after completion.
@@ -55,6 +56,9 @@ class MonitoredCall {
   void* add_buffer(std::string name, std::size_t bytes,
                    BufferOwnership ownership = BufferOwnership::until_completion,
                    const void* initial = nullptr);
+  /// The rule an access to buffer `name` after its ownership ended breaks: AM6 unless a more
+  /// specific rule owns that memory (a WsAsyncExecute WS_ASYNC_STATE is AM10's). Before invoke().
+  void set_buffer_rule(std::string_view name, std::string rule);
   /// Calls the implementation once, on the current simulated thread, and checks the return.
   HRESULT invoke(const Invocation& call);
 

@@ -85,5 +85,20 @@ TEST(RunReport, UnwritableDirectoryIsAOneLineError) {
   EXPECT_EQ(error.find('\n'), std::string::npos);
 }
 
+TEST(RunReport, ProbeCountsRoundTripAndNameTheGaps) {
+  RunReport report = sample();
+  report.implementations[0].suites[0].probes = {{"async-completion", 7}, {"open-refused", 0}};
+  std::string error;
+  const std::optional<RunReport> back = parse_report(to_json(report), error);
+  ASSERT_TRUE(back.has_value()) << error;
+  EXPECT_EQ(back->implementations[0].suites[0].probes, report.implementations[0].suites[0].probes);
+  EXPECT_EQ(back->implementations[0].unreached_probes(),
+            std::vector<std::string>{"echo: open-refused"});
+  EXPECT_TRUE(back->implementations[1].unreached_probes().empty());
+  const nlohmann::json json = nlohmann::json::parse(to_json(report));
+  EXPECT_EQ(json["implementations"][0]["suites"][0]["probes"]["async-completion"], 7);
+  EXPECT_FALSE(json["implementations"][1].contains("probes"));
+}
+
 }  // namespace
 }  // namespace lockstep::reports

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "conformance/catalogue/coverage_catalogue.h"
 #include "conformance/catalogue/rule_catalogue.h"
 #include "conformance/registry/suites.h"
 #include "runner/cli/exit_codes.h"
@@ -100,6 +101,17 @@ int explain_command(const std::string& id) {
   std::printf("%s (%s): %s\n\n%s\n\nSource: %s\n", std::string(rule->id).c_str(),
               std::string(rule->family).c_str(), std::string(rule->title).c_str(),
               std::string(rule->text).c_str(), std::string(rule->source).c_str());
+  const std::vector<const conformance::RuleClause*> clauses = conformance::clauses_of(rule->id);
+  if (!clauses.empty()) {
+    std::printf("\nClauses, how each is checked, and the probes that exercise it:\n");
+  }
+  for (const conformance::RuleClause* clause : clauses) {
+    std::printf("  - %s\n    check: %s\n    probes: %s\n", std::string(clause->clause).c_str(),
+                std::string(clause->check).c_str(), std::string(clause->probes).c_str());
+    if (!clause->limits.empty()) {
+      std::printf("    limits: %s\n", std::string(clause->limits).c_str());
+    }
+  }
   return kExitPass;
 }
 

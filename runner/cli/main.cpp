@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
   time_option->excludes(runs_option);
   run->add_option("--shard", run_settings.shard_text,
                   "I/N: run only schedule indices i with i % N == I - 1 (1 <= I <= N)");
+  run->add_flag("--coverage", run_settings.show_coverage,
+                "print how many schedules reached each coverage probe (always shown for one "
+                "implementation)");
+  run->add_flag("--require-coverage", run_settings.require_coverage,
+                "exit 1 when a coverage probe of an applicable suite was reached by no schedule");
   run->add_flag("--isolate", run_options.isolate,
                 "run each schedule in a child process (always on for plugins)");
   run->add_option("--timeout-ms", run_options.schedule_timeout_ms,

@@ -55,6 +55,36 @@ bool parse_shard(const std::string& text, runner::RunOptions& options) {
   return options.shard_index >= 1 && options.shard_index <= options.shard_count;
 }
 
+// What the schedules exercised: with `table`, every probe's count per implementation and suite;
+// always, one line per suite with probes no schedule reached. Returns how many such probes.
+std::size_t print_coverage(const reports::RunReport& report, bool table) {
+  std::size_t gaps = 0;
+  for (const auto& entry : report.implementations) {
+    for (const auto& suite : entry.suites) {
+      if (table && !suite.probes.empty()) {
+        std::printf("  coverage of %s, suite %s (schedules that reached each probe):\n",
+                    entry.name.c_str(), suite.name.c_str());
+        for (const auto& [probe, count] : suite.probes) {
+          std::printf("    %-44s %s\n", probe.c_str(),
+                      count == 0 ? "not reached" : std::to_string(count).c_str());
+        }
+      }
+      const std::vector<std::string> unreached = suite.unreached_probes();
+      if (unreached.empty()) {
+        continue;
+      }
+      gaps += unreached.size();
+      std::string names;
+      for (const std::string& probe : unreached) {
+        names += (names.empty() ? "" : ", ") + probe;
+      }
+      std::printf("  warning: %s, suite %s: no schedule reached %s\n", entry.name.c_str(),
+                  suite.name.c_str(), names.c_str());
+    }
+  }
+  return gaps;
+}
+
 // The progress bar, and a line per implementation above it.
 class CommandLineObserver final : public runner::RunObserver {
  public:
@@ -196,6 +226,13 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
     // A violation found before the interruption is still a finding; otherwise say that the
     // run did not finish, the way shells report a signal.
     return report.all_passed() ? 128 + result.interrupt_signal : kExitViolation;
+  }
+  const std::size_t gaps = print_coverage(report, settings.show_coverage ||
+                                                      report.implementations.size() == 1);
+  if (settings.require_coverage && gaps > 0) {
+    std::printf("coverage required: %zu probe(s) of applicable suites reached by no schedule\n",
+                gaps);
+    return kExitViolation;
   }
   return report.all_passed() ? kExitPass : kExitViolation;
 }

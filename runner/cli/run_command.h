@@ -23,6 +23,8 @@ struct RunSettings {
   std::uint64_t runs = 1000;
   std::uint64_t time_seconds = 0;
   std::uint64_t schedule = 0;
+  bool show_coverage = false;     ///< print every probe's count (always for one implementation)
+  bool require_coverage = false;  ///< a probe of an applicable suite that no schedule reached fails
 };
 
 /// Runs `lockstep run`; `resolver` keeps loaded plugins alive for the run.

@@ -37,7 +37,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, ServiceHostProperty, ::testing::ValuesIn(servi
                          });
 
 TEST(ServiceHostPropertyTargets, EveryServiceMutantIsJudged) {
-  expect_every_mutant_judged("service-host", kServiceHostRules, 8);
+  expect_every_mutant_judged("service-host", kServiceHostRules, 12);
 }
 
 // The minimal case RapidCheck leaves for a mutant re-runs exactly: same seed, settings and

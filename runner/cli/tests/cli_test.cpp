@@ -51,6 +51,38 @@ TEST(Cli, ExplainPrintsTheRuleAndItsSource) {
   EXPECT_EQ(run_lockstep("explain").exit_code, 2);
 }
 
+TEST(Cli, ExplainListsEachClauseWithItsCheckAndProbes) {
+  const Outcome outcome = run_lockstep("explain SV6");
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_NE(outcome.output.find("or after the close timeout they are aborted"), std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("probes: close-timeout-expired-with-calls-in-flight"),
+            std::string::npos)
+      << outcome.output;
+}
+
+// A run says what its schedules exercised; a probe no schedule reached is a warning, and with
+// --require-coverage a failure. Three schedules reach only part of the channel suite's probes.
+TEST(Cli, CoverageIsShownAndCanBeRequired) {
+  const auto directory = fresh_directory("lockstep-cli-coverage");
+  const std::string command =
+      "run --impl reference --suite channel --seed 3 --report " + directory.string();
+  const Outcome few = run_lockstep(command + " --runs 3");
+  EXPECT_EQ(few.exit_code, 0) << few.output;
+  EXPECT_NE(few.output.find("coverage of reference, suite channel"), std::string::npos)
+      << few.output;
+  EXPECT_NE(few.output.find("warning: reference, suite channel: no schedule reached"),
+            std::string::npos)
+      << few.output;
+  const nlohmann::json report = read_report(directory);
+  EXPECT_EQ(report["implementations"][0]["suites"][0]["probes"]["drop-during-close"], 0)
+      << "an expected probe no schedule reached is listed with 0";
+  EXPECT_EQ(run_lockstep(command + " --runs 3 --require-coverage").exit_code, 1);
+  const Outcome many = run_lockstep(command + " --runs 1000 --require-coverage");
+  EXPECT_EQ(many.exit_code, 0) << many.output;
+  EXPECT_EQ(many.output.find("warning:"), std::string::npos) << many.output;
+}
+
 TEST(Cli, CorrectImplementationExitsZeroAndWritesAReport) {
   const auto directory = fresh_directory("lockstep-cli-pass");
   const Outcome outcome =

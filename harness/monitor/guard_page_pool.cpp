@@ -44,7 +44,7 @@ PooledPages map_new(std::size_t mapped_bytes) {
                              " bytes failed");
   }
   char* gap = static_cast<char*>(base) + mapped_bytes;
-  if (mprotect(gap, page, PROT_NONE) != 0 || madvise(gap, page, MADV_DONTDUMP) != 0) {
+  if (mprotect(gap, page, PROT_NONE) != 0 || madvise(base, mapped_bytes, MADV_DONTDUMP) != 0) {
     munmap(base, mapped_bytes + page);
     throw std::runtime_error("guarded memory: cannot set up the gap page of a buffer mapping");
   }

@@ -5,12 +5,13 @@
 // dozen system calls and page faults per schedule and most of a channel schedule's CPU, so
 // the mappings are kept and reused, process-wide (like the SIGSEGV handler that reads them).
 //
-// Layout: each pooled mapping is its buffer's pages followed by one gap page that is
-// PROT_NONE and marked MADV_DONTDUMP. The gap's flags differ from a buffer's in either state
-// (read-write or PROT_NONE), so the kernel never merges a buffer's mapping with a neighbour
-// and never has to split one again: every later mprotect changes one whole mapping in place.
-// An access running past a buffer's pages meets the gap (a crash, not silent corruption of
-// another buffer).
+// Layout: each pooled mapping is its buffer's pages, marked MADV_DONTDUMP, followed by one
+// PROT_NONE gap page that is not. The kernel merges neighbouring mappings only when their
+// flags are equal: a buffer's pages differ from their own gap, from the next mapping's gap and
+// from ordinary mappings (which are not DONTDUMP) in either state, read-write or PROT_NONE, so
+// a buffer's mapping is never merged and never split again: every later mprotect changes one
+// whole mapping in place. An access running past a buffer's pages meets the gap (a crash, not
+// silent corruption of another buffer); buffers are left out of core dumps.
 //
 // Invariants: a mapping handed out is read-write and zero-filled over all its pages; it holds
 // one region slot of the signal table for its whole life, assigned to the taker's simulation;

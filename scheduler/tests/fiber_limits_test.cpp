@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "scheduler/simulation.h"
@@ -120,6 +121,21 @@ TEST(FiberLimits, AStackTheSystemRefusesEndsTheScheduleCleanly) {
   EXPECT_NE(result.message.find("no stack for fiber #1 'unlucky'"), std::string::npos)
       << result.message;
   EXPECT_FALSE(ran);
+}
+
+TEST(FiberLimitsDeathTest, TheByteBelowEverySlabStackIsAGuard) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  StackPool pool(64 << 10);
+  std::string error;
+  const std::optional<FiberStack> first = pool.try_acquire(error);
+  const std::optional<FiberStack> second = pool.try_acquire(error);
+  ASSERT_TRUE(first && second) << error;
+  // Usable bytes are writable up to the bottom...
+  static_cast<volatile char*>(second->bottom)[0] = 1;
+  static_cast<volatile char*>(first->top())[-1] = 1;
+  // ...and one byte lower a stack overflow faults instead of reaching the neighbour below.
+  EXPECT_DEATH(static_cast<volatile char*>(second->bottom)[-1] = 1, "");
+  EXPECT_DEATH(static_cast<volatile char*>(first->bottom)[-1] = 1, "");
 }
 
 }  // namespace

@@ -194,6 +194,21 @@ void Simulation::block(std::string_view reason) {
   suspend_current();
 }
 
+void Simulation::park(std::string_view reason) {
+  if (current_ == nullptr) {
+    throw std::logic_error("park() called outside a fiber");
+  }
+  Fiber& fiber = *current_;
+  fiber.parked = true;
+  try {
+    block(reason);
+  } catch (...) {
+    fiber.parked = false;
+    throw;
+  }
+  fiber.parked = false;
+}
+
 void Simulation::sleep_for(std::uint64_t duration_ns) {
   if (current_ == nullptr) {
     throw std::logic_error("sleep_for() called outside a fiber");
@@ -531,6 +546,15 @@ void Simulation::cancel_unfinished_fibers() {
   for (const auto& owned : fibers_) {
     Fiber& fiber = *owned;
     if (!fiber.started || fiber.state == FiberState::finished) {
+      continue;
+    }
+    if (fiber.parked && fiber.state == FiberState::blocked) {
+      // Nothing on its stack to destroy: leave its frames where they are.
+      fiber.body = nullptr;
+      stack_pool_->release(fiber.stack);
+      fiber.stack = FiberStack{};
+      fiber.context = nullptr;
+      fiber.state = FiberState::finished;
       continue;
     }
     fiber.cancelling = true;

@@ -105,6 +105,12 @@ class Simulation {
   void yield();
   /// Suspends the current fiber until wake(); `reason` is shown in deadlock reports.
   void block(std::string_view reason);
+  /// block(), for a fiber whose stack owns nothing at this point that needs destroying (no
+  /// live local with a destructor in any of its frames; an idle worker's loop): if the
+  /// schedule ends while it waits here, teardown abandons it instead of unwinding it with an
+  /// exception (the unwinder was a fifth of a schedule's instructions). Its body's captures
+  /// are still destroyed, on the scheduler's stack. Same trace as block().
+  void park(std::string_view reason);
   /// Suspends the current fiber for `duration_ns` of virtual time.
   void sleep_for(std::uint64_t duration_ns);
 
@@ -156,6 +162,7 @@ class Simulation {
     bool started = false;
     bool daemon = false;
     bool cancelling = false;
+    bool parked = false;  ///< suspended in park(): nothing on its stack to unwind
     std::uint64_t sleep_event_sequence = 0;
   };
 

@@ -35,8 +35,13 @@ SuiteThroughput measure_suite(const std::string& suite_name, std::uint64_t count
     const std::uint64_t seed = hash_mix(seed_base, index);
     const harness::ScheduleOutcome outcome =
         suite->run(*implementation, seed,
-                   make_strategy(strategy, hash_mix(seed, 0x5354524154454759ull), 2000), options);
+                   make_strategy(strategy, hash_mix(seed, 0x5354524154454759ull),
+                                 suite->pct_estimated_steps),
+                   options);
     result.steps += outcome.world.run.steps;
+    for (const Decision& decision : outcome.decisions.decisions()) {
+      result.schedule_decisions += decision.kind == DecisionKind::schedule ? 1 : 0;
+    }
     ++result.schedules;
   }
   const CpuTime spent = process_cpu_time() - before;

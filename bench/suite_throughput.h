@@ -19,6 +19,7 @@ struct SuiteThroughput {
   std::string implementation;
   std::uint64_t schedules = 0;
   std::uint64_t steps = 0;  ///< scheduler steps over the batch
+  std::uint64_t schedule_decisions = 0;  ///< steps with more than one ready candidate
   double user_seconds = 0;
   double system_seconds = 0;
 

@@ -19,6 +19,7 @@ void run_suites_section(const BenchSettings& settings, BenchReport& report) {
     std::vector<double> steps_rate;
     std::vector<double> user_share;
     std::vector<double> steps_per_schedule;
+    std::vector<double> decisions_per_schedule;
     for (std::uint32_t repetition = 0; repetition < settings.repetitions; ++repetition) {
       const SuiteThroughput measured =
           measure_suite(suite, settings.suite_schedules, StrategySpec{}, 1 + repetition);
@@ -27,6 +28,8 @@ void run_suites_section(const BenchSettings& settings, BenchReport& report) {
       user_share.push_back(100.0 * measured.user_seconds / measured.cpu_seconds());
       steps_per_schedule.push_back(static_cast<double>(measured.steps) /
                                    static_cast<double>(measured.schedules));
+      decisions_per_schedule.push_back(static_cast<double>(measured.schedule_decisions) /
+                                       static_cast<double>(measured.schedules));
     }
     const std::string on = " (" + reference_for_suite(suite) + ")";
     report.add(suite + " schedules", median(schedules_rate), "per CPU-s", on);
@@ -34,7 +37,10 @@ void run_suites_section(const BenchSettings& settings, BenchReport& report) {
     const double user = median(user_share);
     report.add(suite + " user share", user, "%",
                "system " + std::to_string(100.0 - user).substr(0, 4) + "%");
-    report.add(suite + " steps per schedule", median(steps_per_schedule), "steps");
+    report.add(suite + " steps per schedule", median(steps_per_schedule), "steps",
+               "mean; the suite's PCT k is this, measured");
+    report.add(suite + " schedule decisions", median(decisions_per_schedule), "per schedule",
+               "steps with more than one ready candidate");
   }
 }
 

@@ -25,7 +25,8 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(run_async_execute_schedule(
             *implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      /*pct_estimated_steps=*/35});
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
@@ -40,7 +41,8 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(
             run_channel_schedule(*implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      /*pct_estimated_steps=*/136});
   all.push_back(Suite{
       "echo",
       "connect, echo calls with generated caller behaviour (NULL or stack context, WS_ERROR or "
@@ -56,7 +58,8 @@ std::vector<Suite> build_suites() {
         echo.defects = *implementation.archetype_defects;
         return static_cast<harness::ScheduleOutcome>(
             run_echo_schedule(echo, seed, std::move(strategy), options));
-      }});
+      },
+      /*pct_estimated_steps=*/65});
   all.push_back(Suite{
       "service",
       "service host: clients with several requests, operations completing synchronously or "
@@ -71,7 +74,8 @@ std::vector<Suite> build_suites() {
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
         return static_cast<harness::ScheduleOutcome>(
             run_service_schedule(*implementation.table, seed, std::move(strategy), options));
-      }});
+      },
+      /*pct_estimated_steps=*/136});
   return all;
 }
 

@@ -70,7 +70,7 @@ int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
       [&] {
         std::unique_ptr<Strategy> strategy =
             file.decisions.empty()
-                ? make_strategy(*spec, strategy_seed(file.schedule_seed), kPctEstimatedSteps)
+                ? make_strategy(*spec, strategy_seed(file.schedule_seed), file.pct_steps)
                 : make_replay_strategy(file.decisions);
         const harness::ScheduleOutcome outcome =
             loaded.suite->run(*loaded.implementation, file.schedule_seed, std::move(strategy), {});

@@ -31,8 +31,8 @@ struct SuiteThroughput {
 /// The implementation a suite is measured on: the reference, or the correct echo archetype.
 std::string reference_for_suite(const std::string& suite);
 
-/// Runs schedules [first, first + count) of `suite` (seeds as `lockstep run --seed run_seed`
-/// would not necessarily draw them: any fixed seeds do) and measures them.
+/// Runs `count` schedules of `suite` with seeds derived from `run_seed` (fixed seeds of the
+/// bench's own, not those `lockstep run` draws) and measures them.
 SuiteThroughput measure_suite(const std::string& suite, std::uint64_t count,
                               const StrategySpec& strategy, std::uint64_t run_seed = 1);
 

@@ -70,6 +70,7 @@ std::string to_text(const ReplayFile& replay) {
        << "schedule " << replay.schedule_index << '\n'
        << "seed " << replay.schedule_seed << '\n'
        << "strategy " << one_line(replay.strategy) << '\n'
+       << "pct-steps " << replay.pct_steps << '\n'
        << "fault-plan " << one_line(replay.fault_plan) << '\n'
        << "rule " << one_line(replay.rule) << '\n'
        << "trace-hash " << hex64(replay.trace_hash) << '\n'
@@ -110,7 +111,7 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
             std::to_string(kReplayFormatVersion) + "')";
     return std::nullopt;
   }
-  if (version != kReplayFormatVersion) {
+  if (version != kReplayFormatVersion && version != 1) {
     error = "replay file format version " + std::to_string(version) +
             (version > kReplayFormatVersion ? " is newer than" : " is older than") +
             " this lockstep's (" + std::to_string(kReplayFormatVersion) +
@@ -118,12 +119,17 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
     return std::nullopt;
   }
 
-  static const char* const kKeys[] = {"implementation", "build", "suite", "run-seed",
-                                      "schedule", "seed", "strategy", "fault-plan",
-                                      "rule", "trace-hash", "explanation", "decisions"};
+  static const char* const kKeys[] = {"implementation", "build",      "suite",      "run-seed",
+                                      "schedule",       "seed",       "strategy",   "pct-steps",
+                                      "fault-plan",     "rule",       "trace-hash", "explanation",
+                                      "decisions"};
   ReplayFile replay;
   std::size_t line_index = 1;
   for (const char* key : kKeys) {
+    if (version == 1 && std::string_view(key) == "pct-steps") {
+      replay.pct_steps = replay.strategy.starts_with("pct") ? kVersion1PctSteps : 0;
+      continue;  // version 1 had no such line
+    }
     if (line_index >= lines.size() || (line_index + 1 == lines.size() && lines.back().empty())) {
       error = std::string("truncated replay file: missing '") + key + "' (line " +
               std::to_string(line_index + 1) + ")";
@@ -162,6 +168,8 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
     } else if (expected_key == "strategy") {
       replay.strategy = value;
       ok = !value.empty();
+    } else if (expected_key == "pct-steps") {
+      ok = parse_decimal(value, replay.pct_steps);
     } else if (expected_key == "fault-plan") {
       replay.fault_plan = value;
     } else if (expected_key == "rule") {

@@ -1,13 +1,14 @@
 // The replay file: everything needed to re-execute one schedule, as versioned text.
 //
-//   lockstep-replay 1
+//   lockstep-replay 2
 //   implementation archetype-context-by-pointer
 //   build 0.1.0 GNU-12.2.0 RelWithDebInfo
 //   suite echo
 //   run-seed 1
 //   schedule 0
 //   seed 11971499181233721091
-//   strategy random
+//   strategy pct:3
+//   pct-steps 65
 //   fault-plan delay<=0ns drop=0/1000 ...
 //   rule AM5
 //   trace-hash 0123456789abcdef
@@ -16,8 +17,10 @@
 //   end
 //
 // One key per line, in this order; values run to the end of the line. The final `end` line
-// tells a complete file from a truncated one. A file of another format version is refused
-// with a message naming both versions. Parsing never throws and never crashes on any input
+// tells a complete file from a truncated one. Version 2 added `pct-steps` (PCT's k, the step
+// count its change points were drawn over; 0 under random walk); a version 1 file has no such
+// line and is read with the k every version 1 schedule ran with, 2000. A file of any other
+// format version is refused with a message naming both versions. Parsing never throws and never crashes on any input
 // (a fuzz test holds it to that); every error is one line naming the problem.
 #pragma once
 
@@ -30,7 +33,9 @@
 
 namespace lockstep::reports {
 
-inline constexpr int kReplayFormatVersion = 1;
+inline constexpr int kReplayFormatVersion = 2;
+/// PCT's k of every schedule written by a version 1 lockstep.
+inline constexpr std::uint64_t kVersion1PctSteps = 2000;
 
 struct ReplayFile {
   std::string implementation;
@@ -40,6 +45,7 @@ struct ReplayFile {
   std::uint64_t schedule_index = 0;
   std::uint64_t schedule_seed = 0;
   std::string strategy;
+  std::uint64_t pct_steps = 0;  ///< PCT's k for the strategy; 0 when it is not PCT
   std::string fault_plan;
   std::string rule;
   std::uint64_t trace_hash = 0;

@@ -113,6 +113,11 @@ bool write_failure_files(const RunOptions& options,
   replay.schedule_index = failure.schedule_index;
   replay.schedule_seed = failure.schedule_seed;
   replay.strategy = options.strategy.to_text();
+  if (options.strategy.kind == StrategySpec::Kind::pct) {
+    if (const conformance::Suite* suite = conformance::find_suite(failure.suite)) {
+      replay.pct_steps = suite->pct_estimated_steps;
+    }
+  }
   replay.fault_plan = failure.fault_plan;
   replay.rule = failure.rule;
   replay.trace_hash = failure.trace_hash;
@@ -144,7 +149,7 @@ bool materialize_isolated(const RunOptions& options,
       [&] {
         const harness::ScheduleOutcome outcome =
             suite.run(implementation, seed,
-                      make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), {});
+                      make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps), {});
         return ScheduleRecord::from(key.first, outcome.world);
       },
       schedule_isolation_limits(options.schedule_timeout_ms));
@@ -182,7 +187,7 @@ bool materialize(const RunOptions& options, const conformance::Implementation& i
   keep.keep_trace_events = true;
   const harness::ScheduleOutcome outcome =
       suite.run(implementation, seed,
-                make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps), keep);
+                make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps), keep);
   if (outcome.world.run.trace_hash != candidate.trace_hash) {
     nondeterministic = true;
     error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
@@ -282,7 +287,7 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
     const auto run_here = [&] {
       const harness::ScheduleOutcome outcome =
           suite.run(*options.implementations[task.pairing.implementation_position], seed,
-                    make_strategy(options.strategy, strategy_seed(seed), kPctEstimatedSteps),
+                    make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps),
                     schedule_options);
       return ScheduleRecord::from(task_number, outcome.world);
     };

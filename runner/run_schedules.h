@@ -57,7 +57,6 @@ struct RunOptions {
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);
 /// The seed of the strategy of a schedule (PCT's priorities, random walk's choices).
 std::uint64_t strategy_seed(std::uint64_t schedule_seed);
-inline constexpr std::uint64_t kPctEstimatedSteps = 2000;
 
 struct RunOutcome {
   std::optional<reports::RunReport> report;  ///< nullopt on error

@@ -41,6 +41,8 @@ std::string_view outcome_name(Outcome outcome) {
       return "replay-diverged";
     case Outcome::stopped:
       return "stopped";
+    case Outcome::fiber_limit_exceeded:
+      return "fiber-limit-exceeded";
   }
   return "unknown";
 }
@@ -86,6 +88,16 @@ FiberId Simulation::spawn_daemon(std::string name, std::function<void()> body) {
 }
 
 FiberId Simulation::add_fiber(std::string name, std::function<void()> body, bool daemon) {
+  if (live_fibers_ >= config_.max_live_fibers) {
+    const std::string message = "fiber limit exceeded at step " + std::to_string(steps_) +
+                                ": spawning '" + name + "' with " + std::to_string(live_fibers_) +
+                                " simulated threads alive (the limit is " +
+                                std::to_string(config_.max_live_fibers) + ")";
+    if (!pending_failure_) {
+      pending_failure_.emplace(Outcome::fiber_limit_exceeded, message);
+    }
+    throw FiberLimitExceeded(message);
+  }
   auto fiber = std::make_unique<Fiber>();
   fiber->simulation = this;
   fiber->daemon = daemon;
@@ -96,6 +108,7 @@ FiberId Simulation::add_fiber(std::string name, std::function<void()> body, bool
   const FiberId id = fiber->id;
   fibers_.push_back(std::move(fiber));
   runnable_.push_back(id);
+  ++live_fibers_;
   if (!daemon) {
     ++unfinished_fibers_;
   }
@@ -179,6 +192,21 @@ void Simulation::block(std::string_view reason) {
   current_->blocked_reason.assign(reason);
   trace_.record(now_ns_, TraceKind::fiber_blocked, current_->id, 0, reason);
   suspend_current();
+}
+
+void Simulation::park(std::string_view reason) {
+  if (current_ == nullptr) {
+    throw std::logic_error("park() called outside a fiber");
+  }
+  Fiber& fiber = *current_;
+  fiber.parked = true;
+  try {
+    block(reason);
+  } catch (...) {
+    fiber.parked = false;
+    throw;
+  }
+  fiber.parked = false;
 }
 
 void Simulation::sleep_for(std::uint64_t duration_ns) {
@@ -475,8 +503,22 @@ void Simulation::resume(Fiber& fiber) {
   fiber.state = FiberState::running;
   trace_.record(now_ns_, TraceKind::fiber_ran, fiber.id, 0, {});
   if (!fiber.started) {
+    std::string refused;
+    std::optional<FiberStack> stack = stack_pool_->try_acquire(refused);
+    if (!stack) {
+      // Not run, not started: teardown has nothing to unwind. The step ends the schedule.
+      fiber.state = FiberState::runnable;
+      if (!pending_failure_) {
+        pending_failure_.emplace(Outcome::fiber_limit_exceeded,
+                                 "no stack for fiber #" + std::to_string(fiber.id) + " '" +
+                                     fiber.name + "' at step " + std::to_string(steps_) + " with " +
+                                     std::to_string(live_fibers_) +
+                                     " simulated threads alive: " + refused);
+      }
+      return;
+    }
     fiber.started = true;
-    fiber.stack = stack_pool_->acquire();
+    fiber.stack = *stack;
     fiber.context =
         context::make_fcontext(fiber.stack.top(), fiber.stack.usable_bytes, &fiber_entry);
   }
@@ -492,6 +534,7 @@ void Simulation::resume(Fiber& fiber) {
     if (!fiber.daemon) {
       --unfinished_fibers_;
     }
+    --live_fibers_;
     strategy_->forget(fiber.id);
     trace_.record(now_ns_, TraceKind::fiber_finished, fiber.id, 0, {});
   } else {
@@ -503,6 +546,15 @@ void Simulation::cancel_unfinished_fibers() {
   for (const auto& owned : fibers_) {
     Fiber& fiber = *owned;
     if (!fiber.started || fiber.state == FiberState::finished) {
+      continue;
+    }
+    if (fiber.parked && fiber.state == FiberState::blocked) {
+      // Nothing on its stack to destroy: leave its frames where they are.
+      fiber.body = nullptr;
+      stack_pool_->release(fiber.stack);
+      fiber.stack = FiberStack{};
+      fiber.context = nullptr;
+      fiber.state = FiberState::finished;
       continue;
     }
     fiber.cancelling = true;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,10 @@ struct SimulationConfig {
   std::size_t fiber_stack_bytes = StackPool::default_usable_bytes();
   /// Optional shared pool (must outlive the simulation); else the simulation owns one.
   StackPool* stack_pool = nullptr;
+  /// Simulated threads alive at once (spawned and not finished, daemons included). One more
+  /// ends the schedule with `fiber_limit_exceeded`, at the same step on every machine; so does
+  /// a stack the system refuses before the limit.
+  std::uint64_t max_live_fibers = 200'000;
 };
 
 enum class Outcome : std::uint8_t {
@@ -53,9 +58,16 @@ enum class Outcome : std::uint8_t {
   event_exception = 6,        ///< an exception escaped an event's action
   replay_diverged = 7,
   stopped = 8,                ///< a layer above called stop()
+  fiber_limit_exceeded = 9,   ///< more fibers alive at once than allowed, or no stack for one
 };
 
 std::string_view outcome_name(Outcome outcome);
+
+/// Thrown by spawn() past SimulationConfig::max_live_fibers (the schedule has then already
+/// ended with Outcome::fiber_limit_exceeded, whoever catches this).
+struct FiberLimitExceeded : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct RunResult {
   Outcome outcome = Outcome::running;
@@ -76,7 +88,9 @@ class Simulation {
   Simulation& operator=(const Simulation&) = delete;
 
   // ---- building the world -------------------------------------------------------------
-  /// Adds a runnable fiber. Callable from anywhere, including fibers and events.
+  /// Adds a runnable fiber. Callable from anywhere, including fibers and events. Past
+  /// `max_live_fibers` it ends the schedule (outcome fiber_limit_exceeded) and throws
+  /// FiberLimitExceeded, so that a spawning loop stops too.
   FiberId spawn(std::string name, std::function<void()> body);
   /// Adds a daemon fiber (a worker thread): the schedule may end while it is blocked, and it
   /// does not count as deadlocked. It is unwound at teardown like any other fiber.
@@ -91,6 +105,12 @@ class Simulation {
   void yield();
   /// Suspends the current fiber until wake(); `reason` is shown in deadlock reports.
   void block(std::string_view reason);
+  /// block(), for a fiber whose stack owns nothing at this point that needs destroying (no
+  /// live local with a destructor in any of its frames; an idle worker's loop): if the
+  /// schedule ends while it waits here, teardown abandons it instead of unwinding it with an
+  /// exception (the unwinder was a fifth of a schedule's instructions). Its body's captures
+  /// are still destroyed, on the scheduler's stack. Same trace as block().
+  void park(std::string_view reason);
   /// Suspends the current fiber for `duration_ns` of virtual time.
   void sleep_for(std::uint64_t duration_ns);
 
@@ -142,6 +162,7 @@ class Simulation {
     bool started = false;
     bool daemon = false;
     bool cancelling = false;
+    bool parked = false;  ///< suspended in park(): nothing on its stack to unwind
     std::uint64_t sleep_event_sequence = 0;
   };
 
@@ -191,6 +212,7 @@ class Simulation {
   std::vector<std::unique_ptr<Fiber>> fibers_;  // index = id - 1
   std::vector<FiberId> runnable_;
   std::size_t unfinished_fibers_ = 0;  // not counting daemons
+  std::size_t live_fibers_ = 0;        // spawned and not finished, daemons included
   Fiber* current_ = nullptr;
 
   std::priority_queue<PendingEvent, std::vector<PendingEvent>, std::greater<>> pending_events_;

@@ -110,11 +110,13 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
   }
   harness::World& world = *active->world;
   const std::uint64_t index = chain->steps_run++;
-  const std::string step = "step " + std::to_string(index + 1);
+  // Built only for a violation's text: this runs on every step of every chain.
+  const auto step = [index] { return "step " + std::to_string(index + 1); };
   if (chain->ended || index >= chain->results.size()) {
     const std::uint64_t extra = chain->steps_run - chain->results.size();
     if (extra == 1 || (chain->cut_short && chain->steps_run == chain->results.size() + 1)) {
-      violation(world, *chain, step + " ran after the chain ended (the last step left next empty)");
+      violation(world, *chain,
+                step() + " ran after the chain ended (the last step left next empty)");
     }
     if (extra > kStepsAfterEndTolerated) {
       // The implementation would loop forever inside one call: stop the schedule here (the
@@ -126,11 +128,11 @@ HRESULT scripted_step(HRESULT input, WS_CALLBACK_MODEL, void* callback_state,
     return input;
   }
   if (next == nullptr || next->function != nullptr) {
-    violation(world, *chain, "next->function was not NULL on entry to " + step);
+    violation(world, *chain, "next->function was not NULL on entry to " + step());
   }
   if (input != chain->expected_input) {
     violation(world, *chain,
-              step + " received " + hresult_text(input) + " but its predecessor's result was " +
+              step() + " received " + hresult_text(input) + " but its predecessor's result was " +
                   hresult_text(chain->expected_input));
   }
   const std::uint64_t thread = active->host->current_thread(active->host->self);

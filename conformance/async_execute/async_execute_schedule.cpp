@@ -42,7 +42,8 @@ AsyncExecuteScheduleResult run_async_execute_schedule(const lockstep_implementat
   config.seed = schedule_seed;
   config.keep_trace_events = options.keep_trace_events;
   config.stack_pool = options.stack_pool;
-  config.max_steps = 400'000;
+  // A scaled schedule (options.operation_count) gets a step budget in proportion.
+  config.max_steps = 400'000 + 400 * options.operation_count;
   harness::World world(config, std::move(strategy));
   Simulation& simulation = world.simulation();
   harness::HostConfig host_config;
@@ -51,7 +52,8 @@ AsyncExecuteScheduleResult run_async_execute_schedule(const lockstep_implementat
   harness::SimulatedHost& host = world.add_host(host_config);
   AsyncChainDriver driver(world, host, implementation);
 
-  const std::uint64_t chain_count = 1 + simulation.integer(3);
+  const std::uint64_t chain_count =
+      options.operation_count > 0 ? options.operation_count : 1 + simulation.integer(3);
   world.spawn_caller("caller", [&] {
     std::vector<harness::MonitoredCall*> in_flight;
     for (std::uint64_t index = 0; index < chain_count; ++index) {

@@ -6,7 +6,9 @@
 // worker while the step is still running, rule AM12), with S_OK or a failure. It waits for
 // each chain at once or leaves it in flight until the end. The AsyncChainDriver runs the
 // chains with the harness's steps and checks AM10 (async_chain_driver.h); the monitor adds
-// AM1-AM7. The draws and their order are part of every schedule's decision log.
+// AM1-AM7. The draws and their order are part of every schedule's decision log. With
+// ScheduleOptions::operation_count set, the caller runs exactly that many chains (the growth
+// benchmark's scaled scenario).
 #pragma once
 
 #include <cstdint>

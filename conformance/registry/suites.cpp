@@ -44,6 +44,7 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(run_async_execute_schedule(
             *implementation.table, seed, std::move(strategy), options));
       },
+      /*pct_estimated_steps=*/35,
       call_probes({Probe::call_pending_at_heal, Probe::chain_step_asynchronous,
                    Probe::chain_step_completed_before_return, Probe::chain_step_after_failure,
                    Probe::chain_long_synchronous})});
@@ -62,6 +63,7 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(
             run_channel_schedule(*implementation.table, seed, std::move(strategy), options));
       },
+      /*pct_estimated_steps=*/136,
       call_probes({Probe::io_limit_reached, Probe::call_pending_at_heal,
                    Probe::callback_on_other_thread_before_return, Probe::misuse_before_open,
                    Probe::second_open, Probe::abort_with_operations_queued,
@@ -87,6 +89,7 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(
             run_echo_schedule(echo, seed, std::move(strategy), options));
       },
+      /*pct_estimated_steps=*/65,
       call_probes({Probe::call_pending_at_heal})});
   all.push_back(Suite{
       "service",
@@ -103,6 +106,7 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(
             run_service_schedule(*implementation.table, seed, std::move(strategy), options));
       },
+      /*pct_estimated_steps=*/136,
       call_probes({Probe::call_pending_at_heal, Probe::service_operation_synchronous, Probe::service_operation_asynchronous,
                    Probe::fault_under_minimal_disclosure, Probe::fault_under_full_disclosure,
                    Probe::operation_returned_end, Probe::message_after_end,

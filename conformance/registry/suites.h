@@ -27,6 +27,11 @@ struct Suite {
                                          std::unique_ptr<Strategy> strategy,
                                          const harness::ScheduleOptions& options)>
       run;
+  /// PCT's k (Burckhardt et al.: the number of steps of a schedule), over which the d-1 change
+  /// points of pct:d are drawn: the mean length in scheduler steps of this suite's schedules
+  /// on the reference, measured (conformance/tests/suite_rules_test.cpp keeps it honest).
+  /// Replay files record the k a schedule ran with.
+  std::uint64_t pct_estimated_steps = 0;
   /// The coverage probes its schedules are meant to reach (a PASS says how often each was);
   /// one that no schedule of a run reached is reported as a gap.
   std::vector<harness::Probe> probes = {};

@@ -60,7 +60,8 @@ void WorkerPool::serve(std::size_t worker_index) {
   for (;;) {
     while (queue_.empty()) {
       workers_[worker_index].idle = true;
-      simulation_.block("idle worker");
+      // No local of this loop is alive here: a schedule ending now has nothing to unwind.
+      simulation_.park("idle worker");
     }
     workers_[worker_index].idle = false;
     Work work = std::move(queue_.front());

@@ -126,7 +126,7 @@ const WorldResult& World::run() {
       continue;
     }
     const std::uint64_t steps = simulation_->steps();
-    const bool calls_pending = !monitor_->pending().empty();
+    const bool calls_pending = monitor_->pending_count() > 0;
     if (calls_pending && steps - result_.healed_at_step > config_.liveness_steps) {
       result_.liveness_expired = true;
       simulation_->stop("liveness bound: calls still pending " +

@@ -57,6 +57,10 @@ struct WorldResult {
 struct ScheduleOptions {
   StackPool* stack_pool = nullptr;  ///< shared across schedules of a run
   bool keep_trace_events = false;   ///< replay and reports want the events, runs only the hash
+  /// 0: the scenario draws how many operations it starts (every suite's normal schedule).
+  /// N > 0: a scenario that supports scaling starts exactly N (benchmarks of how cost grows
+  /// with scenario size); its draws then differ from the normal schedule of the same seed.
+  std::uint64_t operation_count = 0;
 };
 
 /// What a finished schedule leaves for reports and replay.

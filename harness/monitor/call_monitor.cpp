@@ -115,6 +115,7 @@ class MonitorCore final : public callback_token::CallbackSink {
     }
     collect_access_faults();
     record.invoked = true;
+    ++pending_calls_;
     record.invoking_fiber = simulation_.current_fiber();
     const WS_ASYNC_CONTEXT* context = nullptr;
     if (record.options.with_context) {
@@ -229,6 +230,8 @@ class MonitorCore final : public callback_token::CallbackSink {
     }
   }
 
+  std::size_t pending_calls() const { return pending_calls_; }
+
   std::string current_snapshot(const BufferRecord& buffer) const {
     return arena_.snapshot(buffer.id);
   }
@@ -317,6 +320,9 @@ class MonitorCore final : public callback_token::CallbackSink {
   }
 
   void complete(CallRecord& record, HRESULT result, bool synchronously) {
+    if (record.invoked && !record.completed) {
+      --pending_calls_;
+    }
     record.completed = true;
     record.completed_synchronously = synchronously;
     record.result = result;
@@ -360,6 +366,7 @@ class MonitorCore final : public callback_token::CallbackSink {
   std::uint16_t monitor_number_;
   std::vector<CallRecord*> records_;            // index = call number - 1
   std::vector<std::uint32_t> buffer_owners_;    // index = buffer id - 1, value = call number
+  std::size_t pending_calls_ = 0;               // invoked and not completed
 };
 
 }  // namespace monitor_detail
@@ -453,6 +460,8 @@ std::vector<const MonitoredCall*> CallMonitor::pending() const {
   }
   return result;
 }
+
+std::size_t CallMonitor::pending_count() const { return implementation_->core.pending_calls(); }
 
 void CallMonitor::settle(const MonitoredCall& call) { call.state_->reported_pending = true; }
 

@@ -97,6 +97,9 @@ class CallMonitor {
   void wait(MonitoredCall& call);
   /// Calls started and not completed, in start order.
   std::vector<const MonitoredCall*> pending() const;
+  /// How many calls pending() would list, without building the list (the world asks after
+  /// every step).
+  std::size_t pending_count() const;
   /// Rule AM8: answers whether a WS_LONG_CALLBACK may run on `thread` now (false when the
   /// host offered that worker only SHORT). Without a policy, LONG is not checked.
   void set_long_callback_policy(std::function<bool(FiberId thread)> long_allowed);

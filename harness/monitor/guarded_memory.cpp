@@ -1,37 +1,27 @@
-// GuardedArena: caller buffers on pages of their own, protected when ownership returns.
+// GuardedArena: caller buffers on pooled pages of their own, protected when ownership returns.
 //
-// Invariants: buffer ids are 1-based indexes into `buffers`; every buffer owns whole pages
-// starting at its data pointer and one region slot of the signal table for as long as the
-// arena lives. `protected_by_owner` says the caller took ownership back; whether the pages are
-// still PROT_NONE is the signal table's `armed` (the first caught access unprotects them).
+// Invariants: buffer ids are 1-based indexes into `buffers`; every buffer owns one pooled
+// mapping (whole pages starting at its data pointer, and that mapping's region slot of the
+// signal table) for as long as the arena lives. `protected_by_owner` says the caller took
+// ownership back; whether the pages are still PROT_NONE is the signal table's `armed` (the
+// first caught access unprotects them).
 #include "harness/monitor/guarded_memory.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
+#include "harness/monitor/guard_page_pool.h"
 #include "harness/monitor/guard_signal_table.h"
 
 namespace lockstep::harness {
 
-namespace {
-
-std::size_t page_bytes() {
-  static const std::size_t bytes = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  return bytes;
-}
-
-}  // namespace
-
 struct GuardedArena::Buffer {
   std::string name;
-  void* data = nullptr;
+  guard_pool::PooledPages pages;
   std::size_t bytes = 0;
-  std::size_t mapped_bytes = 0;
-  guard_signal::RegionSlot slot = 0;
   bool protected_by_owner = false;
 };
 
@@ -41,32 +31,20 @@ GuardedArena::GuardedArena(Simulation& simulation) : simulation_(simulation) {
 
 GuardedArena::~GuardedArena() {
   for (Buffer& buffer : buffers_) {
-    guard_signal::unregister_region(buffer.slot);
-    munmap(buffer.data, buffer.mapped_bytes);
+    guard_pool::give_back(buffer.pages, guard_signal::armed(buffer.pages.slot));
   }
   guard_signal::release_handler();
 }
 
 GuardedBufferId GuardedArena::allocate(std::string name, std::size_t bytes) {
-  const std::size_t page = page_bytes();
-  const std::size_t mapped_bytes = (std::max<std::size_t>(bytes, 1) + page - 1) / page * page;
-  void* data = mmap(nullptr, mapped_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                    -1, 0);
-  if (data == MAP_FAILED) {
-    throw std::runtime_error("guarded memory: mmap of " + std::to_string(mapped_bytes) +
-                             " bytes failed for buffer '" + name + "'");
-  }
   Buffer buffer;
-  buffer.name = std::move(name);
-  buffer.data = data;
-  buffer.bytes = std::max<std::size_t>(bytes, 1);
-  buffer.mapped_bytes = mapped_bytes;
   try {
-    buffer.slot = guard_signal::register_region(data, mapped_bytes, simulation_);
-  } catch (...) {
-    munmap(data, mapped_bytes);
-    throw;
+    buffer.pages = guard_pool::take(bytes, simulation_);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string(error.what()) + " for buffer '" + name + "'");
   }
+  buffer.name = std::move(name);
+  buffer.bytes = std::max<std::size_t>(bytes, 1);
   buffers_.push_back(std::move(buffer));
   return static_cast<GuardedBufferId>(buffers_.size());
 }
@@ -82,9 +60,13 @@ const GuardedArena::Buffer& GuardedArena::buffer_ref(GuardedBufferId buffer) con
   return const_cast<GuardedArena*>(this)->buffer_ref(buffer);
 }
 
-void* GuardedArena::data(GuardedBufferId buffer) const { return buffer_ref(buffer).data; }
+void* GuardedArena::data(GuardedBufferId buffer) const {
+  return buffer_ref(buffer).pages.data;
+}
 
-std::size_t GuardedArena::size(GuardedBufferId buffer) const { return buffer_ref(buffer).bytes; }
+std::size_t GuardedArena::size(GuardedBufferId buffer) const {
+  return buffer_ref(buffer).bytes;
+}
 
 const std::string& GuardedArena::name(GuardedBufferId buffer) const {
   return buffer_ref(buffer).name;
@@ -95,10 +77,10 @@ void GuardedArena::protect(GuardedBufferId buffer) {
   if (record.protected_by_owner) {
     return;
   }
-  if (mprotect(record.data, record.mapped_bytes, PROT_NONE) != 0) {
+  if (mprotect(record.pages.data, record.pages.mapped_bytes, PROT_NONE) != 0) {
     throw std::runtime_error("guarded memory: mprotect failed for buffer '" + record.name + "'");
   }
-  guard_signal::arm(record.slot);
+  guard_signal::arm(record.pages.slot);
   record.protected_by_owner = true;
 }
 
@@ -108,24 +90,30 @@ bool GuardedArena::is_protected(GuardedBufferId buffer) const {
 
 std::string GuardedArena::snapshot(GuardedBufferId buffer) const {
   const Buffer& record = buffer_ref(buffer);
-  const bool pages_closed = guard_signal::armed(record.slot);
+  const bool pages_closed = guard_signal::armed(record.pages.slot);
   // Opening the pages for the copy keeps the harness's own read out of the access record.
   if (pages_closed) {
-    mprotect(record.data, record.mapped_bytes, PROT_READ);
+    mprotect(record.pages.data, record.pages.mapped_bytes, PROT_READ);
   }
   std::string contents(record.bytes, '\0');
-  std::memcpy(contents.data(), record.data, record.bytes);
+  std::memcpy(contents.data(), record.pages.data, record.bytes);
   if (pages_closed) {
-    mprotect(record.data, record.mapped_bytes, PROT_NONE);
+    mprotect(record.pages.data, record.pages.mapped_bytes, PROT_NONE);
   }
   return contents;
 }
 
 std::vector<GuardedAccess> GuardedArena::take_accesses() {
+  // Called around every call and callback: scan the buffers only when something was caught.
+  const std::uint64_t catches = guard_signal::catches_so_far();
+  if (catches == catches_seen_) {
+    return {};
+  }
+  catches_seen_ = catches;
   std::vector<std::pair<std::uint64_t, GuardedAccess>> caught;
   for (std::size_t index = 0; index < buffers_.size(); ++index) {
     guard_signal::CaughtAccess access;
-    if (!guard_signal::take_caught_access(buffers_[index].slot, access)) {
+    if (!guard_signal::take_caught_access(buffers_[index].pages.slot, access)) {
       continue;
     }
     GuardedAccess result;

@@ -18,6 +18,7 @@ ReplayFile sample() {
   replay.schedule_index = 3;
   replay.schedule_seed = 11971499181233721091ull;
   replay.strategy = "pct:3";
+  replay.pct_steps = 65;
   replay.fault_plan = "delay<=0ns drop=0/1000";
   replay.rule = "AM5";
   replay.trace_hash = 0x0123456789ABCDEFull;
@@ -40,7 +41,24 @@ TEST(ReplayFile, RoundTrips) {
   const auto parsed = parse_replay_file(to_text(sample()), error);
   ASSERT_TRUE(parsed) << error;
   EXPECT_EQ(*parsed, sample());
-  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 1\n", 0), 0u);
+  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 2\n", 0), 0u);
+  EXPECT_NE(to_text(sample()).find("\npct-steps 65\n"), std::string::npos);
+}
+
+TEST(ReplayFile, VersionOneIsReadWithThePctStepsItRanWith) {
+  std::string text = to_text(sample());
+  text.replace(0, std::string("lockstep-replay 2").size(), "lockstep-replay 1");
+  text.erase(text.find("pct-steps 65\n"), std::string("pct-steps 65\n").size());
+  std::string error;
+  const auto parsed = parse_replay_file(text, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(parsed->pct_steps, kVersion1PctSteps);
+  EXPECT_EQ(parsed->decisions, sample().decisions);
+  std::string random = text;
+  random.replace(random.find("strategy pct:3"), 14, "strategy random");
+  const auto parsed_random = parse_replay_file(random, error);
+  ASSERT_TRUE(parsed_random) << error;
+  EXPECT_EQ(parsed_random->pct_steps, 0u);
 }
 
 TEST(ReplayFile, NewlinesInValuesCannotBreakTheFormat) {
@@ -70,7 +88,7 @@ TEST(ReplayFile, BadInputsAreNamed) {
   expect_error("", "empty");
   expect_error("hello\n", "not a lockstep replay file");
   expect_error("lockstep-replay two\n", "malformed version");
-  expect_error("lockstep-replay 2\nimplementation x\n", "version 2 is newer than this lockstep's (1)");
+  expect_error("lockstep-replay 3\nimplementation x\n", "version 3 is newer than this lockstep's (2)");
   expect_error("lockstep-replay 0\n", "older than");
   std::string corrupted = good;
   corrupted.replace(corrupted.find("seed 1197"), 9, "seed x197");
@@ -78,6 +96,9 @@ TEST(ReplayFile, BadInputsAreNamed) {
   std::string bad_hash = good;
   bad_hash.replace(bad_hash.find("trace-hash ") + 11, 2, "zz");
   expect_error(bad_hash, "invalid value for 'trace-hash'");
+  std::string bad_steps = good;
+  bad_steps.replace(bad_steps.find("pct-steps 65"), 12, "pct-steps -5");
+  expect_error(bad_steps, "invalid value for 'pct-steps'");
   std::string bad_decisions = good;
   bad_decisions.replace(bad_decisions.find("s3:1"), 4, "s3:9");
   expect_error(bad_decisions, "decision #0 is malformed");

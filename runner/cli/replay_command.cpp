@@ -70,9 +70,9 @@ int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
       file.schedule_index,
       [&] {
         std::unique_ptr<Strategy> strategy =
-            file.decisions.empty() ? make_strategy(*spec, runner::strategy_seed(file.schedule_seed),
-                                                   runner::kPctEstimatedSteps)
-                                   : make_replay_strategy(file.decisions);
+            file.decisions.empty()
+                ? make_strategy(*spec, runner::strategy_seed(file.schedule_seed), file.pct_steps)
+                : make_replay_strategy(file.decisions);
         const harness::ScheduleOutcome outcome =
             loaded.suite->run(*loaded.implementation, file.schedule_seed, std::move(strategy), {});
         return runner::ScheduleRecord::from(file.schedule_index, outcome.world);

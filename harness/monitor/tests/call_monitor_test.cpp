@@ -173,11 +173,13 @@ TEST(CallMonitorAm3, OneCallbackWithFinalResultIsFine) {
     EXPECT_EQ(call.invoke(world.completes_later(WS_E_ENDPOINT_DISCONNECTED)), WS_S_ASYNC);
     EXPECT_FALSE(call.completed());
     ASSERT_EQ(world.monitor.pending().size(), 1u);
+    EXPECT_EQ(world.monitor.pending_count(), 1u);
     world.monitor.wait(call);
     EXPECT_EQ(call.result(), WS_E_ENDPOINT_DISCONNECTED);
     EXPECT_EQ(call.callback_count(), 1u);
     EXPECT_EQ(call.label(), "receive#1");
     EXPECT_TRUE(world.monitor.pending().empty());
+    EXPECT_EQ(world.monitor.pending_count(), 0u);
   });
   world.monitor.finish(true);
   ASSERT_RULES(world);
@@ -325,6 +327,7 @@ TEST(CallMonitorAm3, MissingCallbackInAQuietWorldIsLost) {
   World world;
   world.run([&] { world.monitor.start({"receive"}).invoke(never_completes()); });
   ASSERT_EQ(world.monitor.pending().size(), 1u);
+  EXPECT_EQ(world.monitor.pending_count(), 1u);
   world.monitor.finish(true);
   ASSERT_RULES(world, "AM3");
   EXPECT_NE(world.violations.all()[0].explanation.find("callback lost"), std::string::npos);

@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <string>
 
+#include "harness/monitor/guard_page_pool.h"
 #include "harness/monitor/guarded_memory.h"
 
 namespace lockstep::harness {
@@ -105,6 +108,95 @@ TEST(GuardedArena, SnapshotOfProtectedBufferRecordsNothingAndStaysProtected) {
   auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
   EXPECT_EQ(bytes[4], 'o');
   EXPECT_EQ(arena.take_accesses().size(), 1u);
+}
+
+// ---- pooled mappings -------------------------------------------------------------------------
+
+std::size_t mapping_count() {
+  std::ifstream maps("/proc/self/maps");
+  std::size_t count = 0;
+  for (std::string line; std::getline(maps, line);) {
+    ++count;
+  }
+  return count;
+}
+
+// One schedule's worth of buffers: allocated, written, protected, some touched after.
+void use_arena_once(Simulation& simulation, int buffers) {
+  GuardedArena arena(simulation);
+  for (int index = 0; index < buffers; ++index) {
+    const GuardedBufferId buffer = arena.allocate("b" + std::to_string(index), 1 + 700 * index);
+    static_cast<unsigned char*>(arena.data(buffer))[0] = 1;
+    arena.protect(buffer);
+    if (index % 3 == 0) {
+      static_cast<volatile unsigned char*>(arena.data(buffer))[0] = 2;  // caught, reopened
+    }
+  }
+  EXPECT_EQ(arena.take_accesses().size(), static_cast<std::size_t>((buffers + 2) / 3));
+}
+
+TEST(GuardedArena, ArenasReusePooledMappingsWithoutNewMappings) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(8));
+  use_arena_once(simulation, 12);  // fills the pool for these sizes
+  const std::size_t pooled = guard_pool::pooled_count();
+  const std::size_t mappings = mapping_count();
+  for (int round = 0; round < 50; ++round) {
+    use_arena_once(simulation, 12);
+  }
+  EXPECT_EQ(mapping_count(), mappings);
+  EXPECT_EQ(guard_pool::pooled_count(), pooled);
+}
+
+TEST(GuardedArena, ProtectingNeverSplitsOrMergesMappings) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(11));
+  GuardedArena arena(simulation);
+  std::vector<GuardedBufferId> buffers;
+  for (int index = 0; index < 16; ++index) {
+    buffers.push_back(arena.allocate("b" + std::to_string(index), 64));
+  }
+  const std::size_t all_open = mapping_count();
+  // Every other buffer closed: adjacent mappings with equal flags would have merged while all
+  // were open and would split now; with the gap pages each buffer stays one mapping.
+  for (std::size_t index = 0; index < buffers.size(); index += 2) {
+    arena.protect(buffers[index]);
+  }
+  EXPECT_EQ(mapping_count(), all_open);
+  for (std::size_t index = 1; index < buffers.size(); index += 2) {
+    arena.protect(buffers[index]);
+  }
+  EXPECT_EQ(mapping_count(), all_open);
+}
+
+TEST(GuardedArena, ReusedPagesAreZeroedAndWritableEvenAfterProtection) {
+  Simulation simulation(SimulationConfig{}, make_random_walk_strategy(9));
+  {
+    GuardedArena arena(simulation);
+    const GuardedBufferId buffer = arena.allocate("dirty", 4000);
+    std::memset(arena.data(buffer), 0xAB, 4000);
+    arena.protect(buffer);  // returned to the pool still PROT_NONE
+  }
+  GuardedArena arena(simulation);
+  const GuardedBufferId buffer = arena.allocate("fresh", 4000);
+  auto* bytes = static_cast<volatile unsigned char*>(arena.data(buffer));
+  for (std::size_t index = 0; index < 4000; index += 97) {
+    EXPECT_EQ(bytes[index], 0u) << "at " << index;
+  }
+  bytes[3999] = 7;
+  EXPECT_TRUE(arena.take_accesses().empty());
+  EXPECT_FALSE(arena.is_protected(buffer));
+}
+
+TEST(GuardedArenaDeathTest, RunningPastTheBuffersPagesHitsTheGap) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Simulation simulation(SimulationConfig{}, make_random_walk_strategy(10));
+        GuardedArena arena(simulation);
+        const GuardedBufferId buffer = arena.allocate("short", 10);
+        const auto page = static_cast<std::size_t>(getpagesize());
+        static_cast<volatile unsigned char*>(arena.data(buffer))[page] = 1;
+      },
+      "");
 }
 
 // ---- faults that are not ours ---------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "harness/real_host/activity_gauge.h"
 #include "harness/real_host/real_clock.h"
 #include "harness/real_host/real_host_core.h"
 
@@ -85,7 +86,11 @@ std::shared_ptr<RealEvent> RealHost::Core::event(lockstep_event* handle, const c
 HRESULT RealHost::Core::event_wait(lockstep_event* handle, std::uint64_t timeout_ns) {
   ++event_waits_by_this_thread;
   std::shared_ptr<RealEvent> found = event(handle, "event_wait");
-  return found == nullptr ? E_INVALIDARG : found->wait(timeout_ns);
+  if (found == nullptr) {
+    return E_INVALIDARG;
+  }
+  const BlockedInHostScope blocked;
+  return found->wait(timeout_ns);
 }
 
 void RealHost::Core::event_destroy(lockstep_event* handle) {
@@ -125,7 +130,16 @@ std::shared_ptr<RealMutex> RealHost::Core::mutex(lockstep_mutex* handle, const c
 
 void RealHost::Core::mutex_lock(lockstep_mutex* handle) {
   std::string problem;
-  if (auto found = mutex(handle, "mutex_lock"); found != nullptr && !found->lock(problem)) {
+  std::shared_ptr<RealMutex> found = mutex(handle, "mutex_lock");
+  if (found == nullptr) {
+    return;
+  }
+  bool locked = false;
+  {
+    const BlockedInHostScope blocked;
+    locked = found->lock(problem);
+  }
+  if (!locked) {
     misuse(problem);
   }
 }

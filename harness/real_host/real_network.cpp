@@ -232,6 +232,9 @@ void RealNetwork::State::drop_connection(ConnectionId connection, Dispatch& disp
   Endpoint& endpoint = endpoints.at(connection);
   Endpoint& peer = endpoints.at(endpoint.peer);
   ++stats.drops;
+  if (config.on_drop) {
+    config.on_drop(connection, endpoint.peer);
+  }
   endpoint.state = EndpointState::dropped;
   peer.state = EndpointState::dropped;
   fail_pending(endpoint, WS_E_ENDPOINT_DISCONNECTED, dispatch);
@@ -260,6 +263,10 @@ RealNetwork::RealNetwork(RealNetworkConfig config) : state_(std::make_unique<Sta
 }
 
 RealNetwork::~RealNetwork() {
+  delays_.stop();
+}
+
+void RealNetwork::stop() {
   delays_.stop();
 }
 

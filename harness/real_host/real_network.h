@@ -49,6 +49,9 @@ struct RealNetworkConfig {
   std::uint64_t healed_delay_max_ns = 5'000;  ///< after heal()
   std::uint32_t drop_per_mille = 0;           ///< per delivery, until heal()
   std::uint32_t refuse_per_mille = 0;         ///< per connect, until heal()
+  /// Told of every drop (injected or drawn) with both ends' ids, under the network's lock:
+  /// it must not call back into the network.
+  std::function<void(ConnectionId first, ConnectionId second)> on_drop;
 };
 
 struct RealNetworkStats {
@@ -102,6 +105,9 @@ class RealNetwork {
   /// Nothing in transit: no delivery or connect waiting on the delay queue.
   bool idle() const;
   RealNetworkStats stats() const;
+  /// Stops the delivery thread: nothing in transit arrives any more (what is pending stays
+  /// pending). The destructor does it too; idempotent.
+  void stop();
 
   struct State;
 

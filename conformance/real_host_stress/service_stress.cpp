@@ -28,7 +28,9 @@ using real_host::RealNetworkConfig;
 
 constexpr const char* kSecretMarker = "LOCKSTEP-SECRET";
 constexpr const char* kServiceAddress = "service://stress-under-test";
-constexpr std::uint64_t kMillisecondNs = 1'000'000;
+// The simulated suite's timings in milliseconds, scaled to a quarter here: the round spends
+// real time waiting on them, so shorter waits give more rounds (and more races) per second.
+constexpr std::uint64_t kTimeUnitNs = 250'000;  // "a millisecond" of the simulated suite
 
 enum class Outcome : std::uint8_t { reply, fault, end };
 
@@ -97,7 +99,7 @@ class ServiceRound {
         ledger_(
             log_, service_host_, [this] { return world_idle(); }, settings_.call_bound_seconds) {
     disclosure_ = prng_.chance(1, 2) ? WS_FULL_FAULT_DISCLOSURE : WS_MINIMAL_FAULT_DISCLOSURE;
-    close_timeout_ns_ = prng_.chance(1, 2) ? 2 * kMillisecondNs : 20 * kMillisecondNs;
+    close_timeout_ns_ = prng_.chance(1, 2) ? 2 * kTimeUnitNs : 20 * kTimeUnitNs;
     abort_with_error_ = prng_.chance(1, 2);
     operation_prng_ = Prng(prng_.next_u64());
   }
@@ -200,7 +202,7 @@ class ServiceRound {
       threads.start([this, seed] {
         Prng prng(seed);
         for (int attempt = 0; attempt < 5 && !close_started_; ++attempt) {
-          real_host::sleep_for_ns(1 + prng.below(3 * kMillisecondNs));
+          real_host::sleep_for_ns(1 + prng.below(3 * kTimeUnitNs));
           if (calls_in_flight() > 0) {
             abort();
             return;
@@ -209,8 +211,8 @@ class ServiceRound {
       });
     }
     // Sometimes while the clients are still busy (SV6), mostly once they are about done.
-    real_host::sleep_for_ns(kMillisecondNs + prng_.below(prng_.chance(1, 3) ? 5 * kMillisecondNs
-                                                                            : 15 * kMillisecondNs));
+    real_host::sleep_for_ns(kTimeUnitNs +
+                            prng_.below(prng_.chance(1, 3) ? 5 * kTimeUnitNs : 15 * kTimeUnitNs));
     const bool closed = close();
     const bool threads_done =
         threads.join_or_abandon([this] { return world_idle(); },
@@ -266,7 +268,7 @@ class ServiceRound {
 
   void run_client(std::uint64_t seed, std::uint32_t requests) {
     Prng prng(seed);
-    real_host::sleep_for_ns(prng.below(3 * kMillisecondNs));
+    real_host::sleep_for_ns(prng.below(3 * kTimeUnitNs));
     const bool after_close = close_returned_.load();
     RawClient client(
         network_, [this] { return world_idle(); }, settings_.call_bound_seconds);
@@ -276,7 +278,7 @@ class ServiceRound {
     bool ended = false;
     for (std::uint32_t index = 0; index < requests; ++index) {
       if (prng.chance(1, 4)) {
-        real_host::sleep_for_ns(prng.below(kMillisecondNs));
+        real_host::sleep_for_ns(prng.below(kTimeUnitNs));
       }
       const std::uint32_t token = new_call(ended, after_close);
       std::string request(1, '\0');  // operation 0
@@ -286,7 +288,7 @@ class ServiceRound {
       }
       if (!ended && prng.chance(1, 6)) {
         // The client goes away with its call in flight: the host must cancel it (SV4).
-        real_host::sleep_for_ns(prng.below(kMillisecondNs));
+        real_host::sleep_for_ns(prng.below(kTimeUnitNs));
         break;
       }
       const RawClient::Received received = client.receive();
@@ -526,8 +528,7 @@ HRESULT ServiceRound::operation(const WS_OPERATION_CONTEXT* context, const void*
     call.heap_block = block;
   }
   const bool asynchronous = call.asynchronous;
-  const std::uint64_t delay_ns =
-      prng.chance(1, 4) ? 20 * kMillisecondNs : prng.below(3 * kMillisecondNs);
+  const std::uint64_t delay_ns = prng.chance(1, 4) ? 20 * kTimeUnitNs : prng.below(3 * kTimeUnitNs);
   if (asynchronous) {
     call.async_context = *async_context;  // copied: the host's struct is read during the call
   }
@@ -594,7 +595,7 @@ void ServiceRound::on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reaso
     violation("SV4", token, "the cancel callback fired after the free-state callback");
   }
   const bool complete_soon = !call.completed && call.complete_on_cancel && call.asynchronous;
-  const std::uint64_t delay_ns = operation_prng_.below(kMillisecondNs);
+  const std::uint64_t delay_ns = operation_prng_.below(kTimeUnitNs);
   lock.unlock();
   if (complete_soon) {
     schedule_completion(token, delay_ns);

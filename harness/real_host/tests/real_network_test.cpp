@@ -90,6 +90,12 @@ struct Pair {
     client_seen.results.clear();
     client_seen.messages.clear();
   }
+  // Workers may still be running completions that name the test's locals: stop them first.
+  void stop() {
+    server.shut_down();
+    client.shut_down();
+  }
+
   RealNetwork network;
   RealHost server;
   RealHost client;
@@ -129,6 +135,7 @@ TEST(RealNetwork, EveryMessageArrivesOnceAndCompletesOnAWorker) {
   EXPECT_EQ(pair.client.in_flight_io(), 0u);
   EXPECT_EQ(pair.server.in_flight_io(), 0u);
   EXPECT_EQ(pair.network.stats().messages_delivered, static_cast<std::uint64_t>(kMessages));
+  pair.stop();
 }
 
 TEST(RealNetwork, ReceivesAreServedInCallOrder) {
@@ -162,6 +169,8 @@ TEST(RealNetwork, ReceivesAreServedInCallOrder) {
   for (int index = 0; index < 20; ++index) {
     EXPECT_EQ(receives.messages[index], std::to_string(index));
   }
+  server.shut_down();  // sends may still complete: stop the workers before the locals go
+  client.shut_down();
 }
 
 TEST(RealNetwork, SessionShutdownEndsTheReceivesAfterTheLastMessage) {
@@ -183,6 +192,7 @@ TEST(RealNetwork, SessionShutdownEndsTheReceivesAfterTheLastMessage) {
   EXPECT_EQ(receives.results[0], S_OK);
   EXPECT_EQ(receives.messages[0], "last");
   EXPECT_EQ(receives.results[1], WS_S_END);
+  pair.stop();
 }
 
 TEST(RealNetwork, DropCompletesEveryPendingOperationOfBothEndsOnce) {
@@ -209,6 +219,7 @@ TEST(RealNetwork, DropCompletesEveryPendingOperationOfBothEndsOnce) {
   EXPECT_EQ(c->send(c->self, pair.client_seen.connection, "x", 1, &on_sent, &pair.client_seen),
             WS_E_ENDPOINT_DISCONNECTED);
   EXPECT_FALSE(pair.network.drop(RealHost::connection_id(pair.client_seen.connection)));
+  pair.stop();
 }
 
 TEST(RealNetwork, CloseAbortsThisEndAndDropsThePeer) {
@@ -233,6 +244,7 @@ TEST(RealNetwork, CloseAbortsThisEndAndDropsThePeer) {
   // Both ends closed and forgotten: the ids still answer as closed, never reused.
   EXPECT_EQ(s->receive(s->self, pair.server_seen.connection, &on_received, &server_receives),
             WS_E_INVALID_OPERATION);
+  pair.stop();
 }
 
 TEST(RealNetwork, ConnectWithoutListenerIsNotFoundAndClosingAListenerAbortsItsAccepts) {
@@ -251,6 +263,7 @@ TEST(RealNetwork, ConnectWithoutListenerIsNotFoundAndClosingAListenerAbortsItsAc
   ASSERT_TRUE(eventually([&] { return pair.server_seen.count() == 1; }));
   EXPECT_EQ(pair.server_seen.results[0], WS_E_OPERATION_ABORTED);
   EXPECT_EQ(s->accept(s->self, listener, &on_connected, &pair.server_seen), WS_E_INVALID_OPERATION);
+  pair.stop();
 }
 
 TEST(RealNetwork, RefusalsAndDropsFollowTheConfigurationUntilHealed) {
@@ -270,6 +283,7 @@ TEST(RealNetwork, RefusalsAndDropsFollowTheConfigurationUntilHealed) {
   ASSERT_TRUE(eventually([&] { return pair.client_seen.count() == 2; }));
   EXPECT_EQ(pair.client_seen.results[1], S_OK);
   EXPECT_EQ(pair.network.stats().refused_connects, 1u);
+  pair.stop();
 }
 
 TEST(RealNetwork, InFlightIoAboveTheLimitIsRecordedAsAm9) {
@@ -288,6 +302,7 @@ TEST(RealNetwork, InFlightIoAboveTheLimitIsRecordedAsAm9) {
   ASSERT_EQ(observations.size(), 1u);
   EXPECT_EQ(observations[0].rule, "AM9");
   EXPECT_EQ(pair.client.peak_in_flight_io(), 3u);
+  pair.stop();
 }
 
 }  // namespace

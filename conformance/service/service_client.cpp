@@ -214,13 +214,14 @@ void ServiceDriver::free_host() {
     return;
   }
   // Operations complete on the user host's timers, after a close that timed out or an
-  // abort, too: they call back into the host, so it must not be freed before.
+  // abort, too: they call back into the host, so it must not be freed before those
+  // callbacks have returned.
   progress_.wait_until("waiting for the close and every operation to complete", [this] {
     if (opened_ && !close_completed_) {
       return false;
     }
     return std::none_of(calls_.begin(), calls_.end(), [](const auto& entry) {
-      return entry.second.invoked && !entry.second.completed;
+      return entry.second.invoked && !entry.second.completion_returned;
     });
   });
   freed_ = true;

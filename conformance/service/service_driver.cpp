@@ -321,6 +321,7 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
     }
   }
   if (!asynchronous) {
+    call.completion_returned = true;  // the host takes the result in as the operation returns
     return finish_operation(call, false);
   }
   call.async_context = *async_context;  // copied: the host's struct is read during the call only
@@ -347,6 +348,10 @@ void ServiceDriver::complete_later(std::uint32_t token) {
   const HRESULT result = finish_operation(*call, cancelled);
   const WS_ASYNC_CONTEXT context = call->async_context;
   context.callback(result, WS_SHORT_CALLBACK, context.callbackState);
+  // Only now is the host done with this completion: it ran inside the callback.
+  call = find(token);
+  call->completion_returned = true;
+  progress_.notify_all();
 }
 
 // Fills the out-parameters or the error, marks the call complete, returns its HRESULT.

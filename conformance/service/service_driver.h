@@ -73,6 +73,9 @@ struct ServiceCallRecord {
   bool invoked = false;
   harness::ConnectionId server_connection = 0;
   bool completed = false;
+  /// Completed, and the host's completion callback has returned (a synchronous completion is
+  /// taken in when the operation returns): the host may be freed as far as this call goes.
+  bool completion_returned = false;
   HRESULT result = S_OK;
   int planned_outcome = 0;  ///< 0 reply, 1 fault, 2 WS_S_END
   bool complete_on_cancel = false;
@@ -125,8 +128,9 @@ class ServiceDriver {
   /// On a client fiber: waits for the reply to `token` (sent on `client`) and checks it.
   ReplyOutcome await_reply(RawClient& client, std::uint32_t token);
   /// On a fiber (the scenario's own thread), last, once close() was called on some thread (or
-  /// the host never opened): waits on a WaitQueue until the close and every invoked operation
-  /// have completed, then calls WsFreeServiceHost on this simulated thread.
+  /// the host never opened): waits on a WaitQueue until the close has completed and every
+  /// invoked operation has completed with its completion callback returned (the host runs on
+  /// inside that callback), then calls WsFreeServiceHost on this simulated thread.
   void free_host();
   /// End of schedule: the remaining checks.
   void finish(bool world_quiet);

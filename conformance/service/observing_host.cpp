@@ -186,6 +186,9 @@ void ServiceObservingHost::fill_table() {
   table_.annotate = [](void* self, const char* label, std::uint64_t value) {
     inner(self).annotate(inner(self).self, label, value);
   };
+  table_.exchange_implementation_state = [](void* self, void* expected, void* desired) {
+    return inner(self).exchange_implementation_state(inner(self).self, expected, desired);
+  };
 }
 
 }  // namespace lockstep::conformance

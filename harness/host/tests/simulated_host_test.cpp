@@ -263,3 +263,50 @@ TEST(SimulatedHost, InFlightIoAboveTheLimitIsAnAm9Violation) {
 
 }  // namespace
 }  // namespace lockstep::harness
+
+namespace lockstep::harness {
+namespace {
+
+// Host ABI version 2: one slot per host for the implementation's own state, compare-and-swap.
+TEST(SimulatedHost, TheImplementationStateSlotIsPerHostAndCompareAndSwap) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(1));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  SimulatedHost first(sim, network, violations, HostConfig{"first"});
+  SimulatedHost second(sim, network, violations, HostConfig{"second"});
+  const lockstep_host& table = *first.table();
+  ASSERT_TRUE(LOCKSTEP_HOST_PROVIDES(&table, exchange_implementation_state));
+  int mine = 1;
+  int theirs = 2;
+  EXPECT_EQ(table.exchange_implementation_state(table.self, nullptr, &mine), nullptr);
+  // A second first-user loses the race: it gets the winner's state and stores nothing.
+  EXPECT_EQ(table.exchange_implementation_state(table.self, nullptr, &theirs), &mine);
+  EXPECT_EQ(first.implementation_state(), &mine);
+  // Another host has its own slot.
+  EXPECT_EQ(second.implementation_state(), nullptr);
+  const lockstep_host& other = *second.table();
+  EXPECT_EQ(other.exchange_implementation_state(other.self, nullptr, &theirs), nullptr);
+  EXPECT_EQ(first.implementation_state(), &mine);
+  // Given back: the slot is empty again, and a stale expectation changes nothing.
+  EXPECT_EQ(table.exchange_implementation_state(table.self, &theirs, nullptr), &mine);
+  EXPECT_EQ(table.exchange_implementation_state(table.self, &mine, nullptr), &mine);
+  EXPECT_EQ(first.implementation_state(), nullptr);
+}
+
+// A plugin built against version 1 sees a shorter struct; LOCKSTEP_HOST_PROVIDES tells a
+// version-2 plugin whether the host it got is older.
+TEST(SimulatedHost, ProvidesTellsAVersionOneTableFromAVersionTwoOne) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(1));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  SimulatedHost host(sim, network, violations, HostConfig{});
+  lockstep_host version_one = *host.table();
+  version_one.abi_version = 1;
+  version_one.struct_size = static_cast<std::uint32_t>(offsetof(lockstep_host, exchange_implementation_state));
+  EXPECT_FALSE(LOCKSTEP_HOST_PROVIDES(&version_one, exchange_implementation_state));
+  EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(&version_one, annotate));
+  EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(host.table(), exchange_implementation_state));
+}
+
+}  // namespace
+}  // namespace lockstep::harness

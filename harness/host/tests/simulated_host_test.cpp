@@ -219,7 +219,8 @@ void start_receives(Fixture& fixture, SimulatedHost& server, int receives) {
     const lockstep_host& peer = *server.table();
     lockstep_listener* listener = nullptr;
     peer.listen(peer.self, "echo://limit", &listener);
-    peer.accept(peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
+    peer.accept(
+        peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
     struct Connected {
       lockstep_connection* end = nullptr;
     };
@@ -235,8 +236,8 @@ void start_receives(Fixture& fixture, SimulatedHost& server, int receives) {
       fixture.sim.sleep_for(1000);
     }
     for (int receive = 0; receive < receives; ++receive) {
-      client.receive(client.self, connected.end,
-                     [](void*, HRESULT, const void*, size_t) {}, nullptr);
+      client.receive(
+          client.self, connected.end, [](void*, HRESULT, const void*, size_t) {}, nullptr);
     }
     client.close_connection(client.self, connected.end);
   });
@@ -302,7 +303,8 @@ TEST(SimulatedHost, ProvidesTellsAVersionOneTableFromAVersionTwoOne) {
   SimulatedHost host(sim, network, violations, HostConfig{});
   lockstep_host version_one = *host.table();
   version_one.abi_version = 1;
-  version_one.struct_size = static_cast<std::uint32_t>(offsetof(lockstep_host, exchange_implementation_state));
+  version_one.struct_size =
+      static_cast<std::uint32_t>(offsetof(lockstep_host, exchange_implementation_state));
   EXPECT_FALSE(LOCKSTEP_HOST_PROVIDES(&version_one, exchange_implementation_state));
   EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(&version_one, annotate));
   EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(host.table(), exchange_implementation_state));

@@ -110,11 +110,17 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
             std::to_string(kReplayFormatVersion) + "')";
     return std::nullopt;
   }
-  if (version != kReplayFormatVersion) {
+  if (version > kReplayFormatVersion) {
     error = "replay file format version " + std::to_string(version) +
-            (version > kReplayFormatVersion ? " is newer than" : " is older than") +
-            " this lockstep's (" + std::to_string(kReplayFormatVersion) +
+            " is newer than this lockstep's (" + std::to_string(kReplayFormatVersion) +
             "): replay it with the lockstep that wrote it";
+    return std::nullopt;
+  }
+  if (version < kReplayFormatVersion) {
+    error = "replay file format version " + std::to_string(version) +
+            " is older than this lockstep's (" + std::to_string(kReplayFormatVersion) +
+            "): the suites have changed since, so its decisions would replay another schedule; "
+            "replay it with the lockstep that wrote it, or re-run its schedule with this one";
     return std::nullopt;
   }
 

@@ -1,6 +1,6 @@
 // The replay file: everything needed to re-execute one schedule, as versioned text.
 //
-//   lockstep-replay 1
+//   lockstep-replay 2
 //   implementation archetype-context-by-pointer
 //   build 0.1.0 GNU-12.2.0 RelWithDebInfo
 //   suite echo
@@ -30,7 +30,10 @@
 
 namespace lockstep::reports {
 
-inline constexpr int kReplayFormatVersion = 1;
+/// 2: the channel and service suites decide differently (closing is always allowed, the size
+/// quota faults the channel, drivers wait on WaitQueues, the service host is freed on a
+/// simulated thread), so a version-1 decision log no longer replays the schedule it recorded.
+inline constexpr int kReplayFormatVersion = 2;
 
 struct ReplayFile {
   std::string implementation;

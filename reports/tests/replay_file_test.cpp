@@ -40,7 +40,7 @@ TEST(ReplayFile, RoundTrips) {
   const auto parsed = parse_replay_file(to_text(sample()), error);
   ASSERT_TRUE(parsed) << error;
   EXPECT_EQ(*parsed, sample());
-  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 1\n", 0), 0u);
+  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 2\n", 0), 0u);
 }
 
 TEST(ReplayFile, NewlinesInValuesCannotBreakTheFormat) {
@@ -70,8 +70,13 @@ TEST(ReplayFile, BadInputsAreNamed) {
   expect_error("", "empty");
   expect_error("hello\n", "not a lockstep replay file");
   expect_error("lockstep-replay two\n", "malformed version");
-  expect_error("lockstep-replay 2\nimplementation x\n", "version 2 is newer than this lockstep's (1)");
+  expect_error("lockstep-replay 3\nimplementation x\n", "version 3 is newer than this lockstep's (2)");
   expect_error("lockstep-replay 0\n", "older than");
+  // Version 1 files were written before the channel and service suites changed their decisions.
+  std::string version_one = good;
+  version_one.replace(0, std::string("lockstep-replay 2").size(), "lockstep-replay 1");
+  expect_error(version_one,
+               "version 1 is older than this lockstep's (2): the suites have changed since");
   std::string corrupted = good;
   corrupted.replace(corrupted.find("seed 1197"), 9, "seed x197");
   expect_error(corrupted, "invalid value for 'seed'");

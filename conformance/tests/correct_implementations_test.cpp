@@ -80,8 +80,13 @@ struct Target {
 
 // How GoogleTest prints a target (by ADL), instead of its bytes.
 void PrintTo(const Target& target, std::ostream* os) {
-  *os << target.reproduce_name << " on " << (target.suite != nullptr ? target.suite->name : "?")
-      << " under " << target.strategy;
+  if (target.implementation == nullptr) {
+    *os << "the plugin " << target.reproduce_name << ", which did not load";
+    return;
+  }
+  *os << target.implementation->name
+      << (target.implementation->kind == "plugin" ? " (plugin)" : "") << " on "
+      << target.suite->name << " under " << target.strategy;
 }
 
 std::vector<Target> correct_targets() {

@@ -312,3 +312,61 @@ TEST(SimulatedHost, ProvidesTellsAVersionOneTableFromAVersionTwoOne) {
 
 }  // namespace
 }  // namespace lockstep::harness
+
+namespace lockstep::harness {
+namespace {
+
+// AM9's "this instance" is the host (docs/CONTRACT.md): two channels' worth of I/O on two
+// connections of one host add up against the one io_limit; the same I/O on two hosts does not.
+std::uint64_t am9_violations_with_two_connections(bool one_host) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(5));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  HostConfig limited;
+  limited.io_limit = 2;
+  SimulatedHost first(sim, network, violations, limited);
+  SimulatedHost second(sim, network, violations, limited);
+  SimulatedHost server(sim, network, violations, HostConfig{"server"});
+  const lockstep_host* users[2] = {first.table(), one_host ? first.table() : second.table()};
+  sim.spawn("script", [&] {
+    const lockstep_host& peer = *server.table();
+    lockstep_listener* listener = nullptr;
+    peer.listen(peer.self, "echo://shared-limit", &listener);
+    for (int accept = 0; accept < 2; ++accept) {
+      peer.accept(
+          peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
+    }
+    lockstep_connection* ends[2] = {nullptr, nullptr};
+    for (int user = 0; user < 2; ++user) {
+      const lockstep_host& host = *users[user];
+      host.connect(
+          host.self, "echo://shared-limit",
+          [](void* state, HRESULT, lockstep_connection* connection) {
+            *static_cast<lockstep_connection**>(state) = connection;
+          },
+          &ends[user]);
+    }
+    while (ends[0] == nullptr || ends[1] == nullptr) {
+      sim.sleep_for(1000);
+    }
+    // Two receives on the first connection, one on the second: 3 in flight together.
+    for (int user : {0, 0, 1}) {
+      const lockstep_host& host = *users[user];
+      host.receive(
+          host.self, ends[user], [](void*, HRESULT, const void*, size_t) {}, nullptr);
+    }
+    for (int user = 0; user < 2; ++user) {
+      users[user]->close_connection(users[user]->self, ends[user]);
+    }
+  });
+  sim.run();
+  return violations.count("AM9");
+}
+
+TEST(SimulatedHost, TheIoLimitIsSharedByEverythingOnOneHost) {
+  EXPECT_EQ(am9_violations_with_two_connections(true), 1u);
+  EXPECT_EQ(am9_violations_with_two_connections(false), 0u);
+}
+
+}  // namespace
+}  // namespace lockstep::harness

@@ -21,8 +21,8 @@ TEST_P(ServiceMutant, IsCaughtOnTheRuleItDeclares) {
   const reference_implementation table =
       testing::reference_service_table(mutant.defect, mutant.name);
   for (std::uint64_t seed = 0; seed < kSchedules; ++seed) {
-    const ServiceScheduleResult result =
-        run_service_schedule(table.base, seed, make_random_walk_strategy(seed));
+    const ServiceScheduleResult result = run_service_schedule(
+        table.base, seed, make_random_walk_strategy(seed));
     if (result.world.passed()) {
       continue;
     }

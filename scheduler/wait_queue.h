@@ -6,7 +6,8 @@
 // until notify_all() makes it runnable again. Waiters are woken in the order they started to
 // wait, never by address. Spurious wake-ups (a fiber woken by someone else) are harmless for
 // wait_until(), which re-checks its predicate; wait() returns after any wake-up.
-// Invariant: a fiber is on the queue exactly while it is blocked in wait().
+// Invariant: a fiber is on the queue exactly while it is blocked in wait(). Like everything a
+// fiber refers to, a queue must outlive the simulation's shutdown(), which unwinds its waiters.
 #pragma once
 
 #include <cstddef>

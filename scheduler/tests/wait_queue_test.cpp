@@ -86,6 +86,7 @@ TEST(WaitQueue, AWaitNobodyEndsIsADeadlockNamingItsReason) {
   EXPECT_EQ(result.outcome, Outcome::deadlock);
   EXPECT_NE(result.message.find("waiting for a signal that never comes"), std::string::npos)
       << result.message;
+  simulation.shutdown();  // the stuck fiber is unwound while the queue it waits on exists
 }
 
 TEST(WaitQueue, SpuriousWakeUpsReCheckTheCondition) {

@@ -111,11 +111,17 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
             std::to_string(kReplayFormatVersion) + "')";
     return std::nullopt;
   }
-  if (version != kReplayFormatVersion && version != 1) {
+  if (version > kReplayFormatVersion) {
     error = "replay file format version " + std::to_string(version) +
-            (version > kReplayFormatVersion ? " is newer than" : " is older than") +
-            " this lockstep's (" + std::to_string(kReplayFormatVersion) +
+            " is newer than this lockstep's (" + std::to_string(kReplayFormatVersion) +
             "): replay it with the lockstep that wrote it";
+    return std::nullopt;
+  }
+  if (version < kReplayFormatVersion) {
+    error = "replay file format version " + std::to_string(version) +
+            " is older than this lockstep's (" + std::to_string(kReplayFormatVersion) +
+            "): the suites have changed since, so its decisions would replay another schedule; "
+            "replay it with the lockstep that wrote it, or re-run its schedule with this one";
     return std::nullopt;
   }
 
@@ -126,10 +132,6 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
   ReplayFile replay;
   std::size_t line_index = 1;
   for (const char* key : kKeys) {
-    if (version == 1 && std::string_view(key) == "pct-steps") {
-      replay.pct_steps = replay.strategy.starts_with("pct") ? kVersion1PctSteps : 0;
-      continue;  // version 1 had no such line
-    }
     if (line_index >= lines.size() || (line_index + 1 == lines.size() && lines.back().empty())) {
       error = std::string("truncated replay file: missing '") + key + "' (line " +
               std::to_string(line_index + 1) + ")";

@@ -33,9 +33,11 @@
 
 namespace lockstep::reports {
 
+/// 2: the channel and service suites decide differently (closing is always allowed, the size
+/// quota faults the channel, drivers wait on WaitQueues, the service host is freed on a
+/// simulated thread, operations that complete only when cancelled), so a version-1 decision log
+/// no longer replays the schedule it recorded; and PCT's k is recorded (pct-steps).
 inline constexpr int kReplayFormatVersion = 2;
-/// PCT's k of every schedule written by a version 1 lockstep.
-inline constexpr std::uint64_t kVersion1PctSteps = 2000;
 
 struct ReplayFile {
   std::string implementation;

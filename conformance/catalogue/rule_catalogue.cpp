@@ -1,4 +1,5 @@
-// The rules' texts. Keep in step with CONTRACT.md: ids, meaning and sources.
+// The rules' texts. Keep in step with docs/CONTRACT.md: ids, meaning and sources (a test checks
+// the ids); the text here is the rule as checked, interpretations included.
 #include "conformance/catalogue/rule_catalogue.h"
 
 #include <cctype>
@@ -64,7 +65,8 @@ const std::vector<Rule>& rule_catalogue() {
       {"AM9", kAsyncModel, "bounded in-flight I/O",
        "An implementation bounds how many I/O operations it has in flight (a configured limit): "
        "excess requests are queued or refused with WS_E_QUOTA_EXCEEDED, never lost, and the peak "
-       "never exceeds the limit.",
+       "never exceeds the limit. The limit is the host's io_limit, shared by everything the "
+       "implementation runs on that host (interpretation).",
        kAsyncModelSource},
       {"AM10", kAsyncModel, "WsAsyncExecute",
        "next->function is NULL on entry to each step; a step runs even after a failed step; the "
@@ -87,9 +89,12 @@ const std::vector<Rule>& rule_catalogue() {
        kChannelSource},
       {"CH2", kChannel, "abort faults the channel",
        "After WsAbortChannel on an OPEN channel the state is FAULTED and new operations return "
-       "WS_E_OBJECT_FAULTED (close is still allowed).",
+       "WS_E_OBJECT_FAULTED (close is still allowed and returns S_OK).",
        kChannelSource},
-      {"CH3", kChannel, "abort does not block", "WsAbortChannel does not block on in-flight I/O.",
+      {"CH3", kChannel, "abort does not block",
+       "WsAbortChannel does not block on in-flight I/O: it waits on no event and lets no virtual "
+       "time pass; one still running a second of virtual time after it began never returns "
+       "(interpretation).",
        kChannelSource},
       {"CH4", kChannel, "close",
        "WsCloseChannel waits for started I/O, ends in CLOSED even when a graceful shutdown fails "
@@ -97,25 +102,31 @@ const std::vector<Rule>& rule_catalogue() {
        kChannelSource},
       {"CH5", kChannel, "states",
        "An operation in a state that does not allow it returns WS_E_INVALID_OPERATION (send or "
-       "receive before open, a second open); on a FAULTED channel WS_E_OBJECT_FAULTED.",
-       kChannelSource},
+       "receive before open, a second open); on a FAULTED channel WS_E_OBJECT_FAULTED. Closing "
+       "is always allowed: close on CREATED, FAULTED or CLOSED returns S_OK. Open with a NULL "
+       "address returns E_INVALIDARG. A message larger than the size quota (in this ABI the "
+       "receive's or request-reply's buffer) fails with WS_E_QUOTA_EXCEEDED and faults the "
+       "channel.",
+       "WWSAPI reference: WS_CHANNEL_STATE; facts of the real API from Wine's conformance tests "
+       "(docs/CONTRACT.md section 7)"},
       {"CH6", kChannel, "connection drop",
        "When the connection drops, every pending operation completes exactly once with an error "
        "(WS_E_ENDPOINT_DISCONNECTED or WS_E_OPERATION_ABORTED) and the channel faults.",
        kChannelSource},
       {"CH7", kChannel, "end of session",
        "After the peer shuts the session down, an optional receive returns WS_S_END and leaves "
-       "its out-parameters untouched.",
+       "its out-parameters untouched; a required receive never returns WS_S_END.",
        kChannelSource},
       {"SV1", kServiceHost, "completion",
        "A service operation returning anything but WS_S_ASYNC is complete when it returns; one "
        "returning WS_S_ASYNC only when it invokes its callback. The host does not reply, free the "
-       "operation context or its heap before completion; exactly one reply per call.",
+       "operation context or its heap before completion; exactly one reply per call, also for one "
+       "that returned WS_S_END.",
        kServerSource},
       {"SV2", kServiceHost, "faults",
        "A failing HRESULT produces exactly one fault reply; under WS_MINIMAL_FAULT_DISCLOSURE "
        "(the default) it contains none of the WS_ERROR's strings, under WS_FULL_FAULT_DISCLOSURE "
-       "it does.",
+       "it does (in lockstep's wire format: newest first, in UTF-8, joined by \"; \").",
        kServerSource},
       {"SV3", kServiceHost, "WS_S_END",
        "After an operation returns WS_S_END the server expects no more messages on that "
@@ -123,8 +134,9 @@ const std::vector<Rule>& rule_catalogue() {
        kServerSource},
       {"SV4", kServiceHost, "cancellation",
        "A registered cancel callback fires at most once per call (possibly during registration) "
-       "with WS_SERVICE_HOST_ABORT or WS_SERVICE_CHANNEL_FAULTED; the free-state callback fires "
-       "exactly once, at completion, after any cancel callback.",
+       "with WS_SERVICE_HOST_ABORT or WS_SERVICE_CHANNEL_FAULTED; the free-state callback (if not "
+       "NULL) fires exactly once, at completion, after any cancel callback. A second "
+       "registration fails and leaves the first in force (lockstep's ABI).",
        kServerSource},
       {"SV5", kServiceHost, "abort still waits",
        "WsAbortServiceHost aborts listeners and channels and fires the cancel callbacks, but "
@@ -137,7 +149,9 @@ const std::vector<Rule>& rule_catalogue() {
        kServerSource},
       {"SV7", kServiceHost, "heap",
        "Out-parameter memory comes from the operation's WS_HEAP, valid until the reply is "
-       "written and released after.",
+       "written and released after. Written: the host's send of the reply has returned (send "
+       "copies the message). Not for fault replies, which are not built from the heap "
+       "(interpretation).",
        kServerSource},
       {"AP1", kAsyncResult, "CompletedSynchronously",
        "CompletedSynchronously is true exactly when the operation completed on the thread that "

@@ -1,6 +1,7 @@
 // The channel driver's monitored calls and its CH rule checks.
 #include "conformance/channel/channel_driver.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace lockstep::conformance {
@@ -61,7 +62,8 @@ ChannelDriver::ChannelDriver(harness::World& world, harness::SimulatedHost& host
     : world_(world),
       host_(host),
       implementation_(implementation),
-      observing_host_(world.simulation(), *host.table()) {
+      observing_host_(world.simulation(), *host.table()),
+      aborts_returned_(world.simulation()) {
   world_.on_schedule_end([this](bool world_quiet) { end_of_schedule(world_quiet); });
 }
 
@@ -86,8 +88,7 @@ ChannelDriver::DriverCall& ChannelDriver::begin(const std::string& operation) {
   auto record = std::make_unique<DriverCall>();
   record->operation = operation;
   record->state_before = state();
-  record->faulted_by_abort =
-      record->state_before == WS_CHANNEL_STATE_FAULTED && faulted_by_abort_;
+  record->faulted_by_abort = record->state_before == WS_CHANNEL_STATE_FAULTED && faulted_by_abort_;
   record->drops_at_start = world_.network().stats().drops;
   record->refusals_at_start = world_.network().stats().refused_connects;
   const WS_CHANNEL_STATE before = record->state_before;
@@ -130,6 +131,21 @@ MonitoredCall& ChannelDriver::open(const std::string& address, CallShape shape) 
                                                   BufferOwnership::until_return, address.c_str()));
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.channel->open_channel(channel_, text, context, error);
+  });
+  if (call.completed()) {
+    check_completed(record);
+  }
+  return call;
+}
+
+MonitoredCall& ChannelDriver::open_without_address(CallShape shape) {
+  DriverCall& record = begin("open");
+  record.without_address = true;
+  MonitoredCall& call =
+      world_.monitor().start(CallOptions{"open", shape.with_context, shape.with_error});
+  record.call = &call;
+  call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
+    return implementation_.channel->open_channel(channel_, nullptr, context, error);
   });
   if (call.completed()) {
     check_completed(record);
@@ -216,19 +232,41 @@ void ChannelDriver::wait(MonitoredCall& call) {
     return;
   }
   check_completed(*record);
-  const bool close_must_close = record->operation == "close" &&
-                                record->state_before != WS_CHANNEL_STATE_CLOSED &&
-                                record->state_before != WS_CHANNEL_STATE_CLOSING &&
-                                record->state_before != WS_CHANNEL_STATE_OPENING;
+  check_state_after(*record);
+}
+
+void ChannelDriver::check_state_after(DriverCall& record) {
+  if (record.state_checked || freed_ || record.call == nullptr || !record.call->completed()) {
+    return;
+  }
+  record.state_checked = true;
+  const MonitoredCall& call = *record.call;
+  const bool close_must_close = record.operation == "close" &&
+                                record.state_before != WS_CHANNEL_STATE_CLOSED &&
+                                record.state_before != WS_CHANNEL_STATE_CLOSING &&
+                                record.state_before != WS_CHANNEL_STATE_OPENING;
   if (close_must_close) {
     // CLOSED is final, so whatever ran since the completion cannot have left it.
     const WS_CHANNEL_STATE after = state();
     if (after != WS_CHANNEL_STATE_CLOSED) {
-      world_.violations().record(
-          record->faulted_by_abort ? "CH2" : "CH4", call.label(),
-          std::string("close called on ") + state_name(record->state_before) + " completed with " +
-              hresult_text(call.result()) + " but left the channel " + state_name(after) +
-              " instead of CLOSED");
+      world_.violations().record(record.faulted_by_abort ? "CH2" : "CH4", call.label(),
+                                 std::string("close called on ") + state_name(record.state_before) +
+                                     " completed with " + hresult_text(call.result()) +
+                                     " but left the channel " + state_name(after) +
+                                     " instead of CLOSED");
+    }
+  }
+  const bool over_quota = (record.operation == "receive" || record.operation == "request_reply") &&
+                          call.result() == WS_E_QUOTA_EXCEEDED;
+  if (over_quota) {
+    // The quota fault comes before completion is signalled, and nothing leads from FAULTED,
+    // CLOSING or CLOSED back to OPEN: OPEN now means the channel never faulted.
+    const WS_CHANNEL_STATE after = state();
+    if (after == WS_CHANNEL_STATE_OPEN) {
+      world_.violations().record("CH5", call.label(),
+                                 record.operation +
+                                     " failed with WS_E_QUOTA_EXCEEDED (the message did not fit "
+                                     "its buffer) but left the channel OPEN instead of FAULTED");
     }
   }
 }
@@ -271,6 +309,10 @@ void ChannelDriver::check_completed(DriverCall& record) {
                                      hresult_text(expected));
     }
   };
+  if (record.without_address) {
+    expect(E_INVALIDARG, "CH5");  // WsOpenChannel with a NULL address, whatever the state
+    return;
+  }
   if (is_message_operation(record.operation) || record.operation == "open") {
     if (before == WS_CHANNEL_STATE_FAULTED) {
       expect(WS_E_OBJECT_FAULTED, record.faulted_by_abort ? "CH2" : "CH5");
@@ -283,8 +325,17 @@ void ChannelDriver::check_completed(DriverCall& record) {
       expect(WS_E_INVALID_OPERATION, "CH5");  // a second open
     }
   }
-  if (record.operation == "close" && before == WS_CHANNEL_STATE_CLOSED) {
-    expect(WS_E_INVALID_OPERATION, "CH5");
+  // Closing is always allowed (CONTRACT.md section 7: the real WsCloseChannel returns S_OK on
+  // a channel never opened, on a FAULTED one and on one already CLOSED).
+  if (record.operation == "close" &&
+      (before == WS_CHANNEL_STATE_CREATED || before == WS_CHANNEL_STATE_FAULTED ||
+       before == WS_CHANNEL_STATE_CLOSED)) {
+    expect(S_OK, record.faulted_by_abort ? "CH2" : "CH5");
+  }
+  if (record.operation == "receive" && !record.optional && result == WS_S_END) {
+    world_.violations().record("CH7", call.label(),
+                               "a required (non-optional) receive returned WS_S_END; only an "
+                               "optional receive may end that way");
   }
   if (record.operation == "receive" && record.optional && result == WS_S_END) {
     const bool body_kept = untouched(call.buffer_snapshot("body"));
@@ -332,9 +383,9 @@ void ChannelDriver::abort() {
   if (channel_ == nullptr || freed_) {
     return;
   }
-  ++aborts_running_;
-  ++aborts_;
+  const std::uint64_t abort_number = ++aborts_;
   Simulation& simulation = world_.simulation();
+  running_aborts_.push_back(RunningAbort{abort_number, simulation.now_ns()});
   const WS_CHANNEL_STATE before = state();
   const bool had_work = before == WS_CHANNEL_STATE_OPENING || before == WS_CHANNEL_STATE_OPEN ||
                         before == WS_CHANNEL_STATE_CLOSING;
@@ -351,7 +402,14 @@ void ChannelDriver::abort() {
   const FiberId fiber = simulation.current_fiber();
   const std::uint64_t waits_before = observing_host_.event_waits(fiber);
   const std::uint64_t before_ns = simulation.now_ns();
+  // Nothing is due before the bound while a correct abort runs (it lets no time pass), so
+  // the watchdog changes no interleaving; it fires only when the abort blocks.
+  const EventId watchdog = simulation.schedule(
+      kAbortReturnBoundNs,
+      [this, abort_number, before_ns] { abort_overdue(abort_number, before_ns); },
+      "abort watchdog");
   const HRESULT result = implementation_.channel->abort_channel(channel_, nullptr);
+  simulation.cancel(watchdog);
   const std::uint64_t waited_ns = simulation.now_ns() - before_ns;
   const std::uint64_t waits = observing_host_.event_waits(fiber) - waits_before;
   if (waits > 0 || waited_ns > 0) {
@@ -369,13 +427,11 @@ void ChannelDriver::abort() {
     // CLOSED: the caller's close may have run on its own thread in between.
     world_.violations().record("CH2", "abort",
                                std::string("abort on an ") + state_name(before) +
-                                   " channel left it " + state_name(after) +
-                                   " instead of FAULTED");
+                                   " channel left it " + state_name(after) + " instead of FAULTED");
   }
   if (before == WS_CHANNEL_STATE_CLOSED && after != WS_CHANNEL_STATE_CLOSED) {
-    world_.violations().record("CH2", "abort",
-                               std::string("abort on a CLOSED channel left it ") +
-                                   state_name(after));
+    world_.violations().record(
+        "CH2", "abort", std::string("abort on a CLOSED channel left it ") + state_name(after));
   }
   if (after == WS_CHANNEL_STATE_FAULTED && had_work) {
     faulted_by_abort_ = true;
@@ -389,21 +445,53 @@ void ChannelDriver::abort() {
       }
     }
   }
-  --aborts_running_;
+  running_aborts_.erase(std::find_if(
+      running_aborts_.begin(), running_aborts_.end(),
+      [abort_number](const RunningAbort& running) { return running.number == abort_number; }));
+  aborts_returned_.notify_all();
+}
+
+void ChannelDriver::abort_overdue(std::uint64_t abort_number, std::uint64_t started_ns) {
+  const bool still_running = std::any_of(
+      running_aborts_.begin(), running_aborts_.end(),
+      [abort_number](const RunningAbort& running) { return running.number == abort_number; });
+  if (!still_running || abort_never_returned_) {
+    return;
+  }
+  abort_never_returned_ = true;
+  Simulation& simulation = world_.simulation();
+  world_.violations().record("CH3", "abort",
+                             "abort has not returned " +
+                                 std::to_string(simulation.now_ns() - started_ns) +
+                                 " ns of virtual time after it began: it blocks (waiting for "
+                                 "in-flight I/O, or for a lock that is never released)");
+  // Nothing the schedule does later can be judged with a thread stuck inside the channel.
+  simulation.stop("an abort never returned");
 }
 
 void ChannelDriver::free_channel() {
   if (channel_ == nullptr || freed_) {
     return;
   }
-  while (aborts_running_ > 0) {
-    world_.simulation().yield();  // an injected abort is inside the channel on another thread
-  }
+  aborts_returned_.wait_until("waiting for an abort on another thread to return",
+                              [this] { return running_aborts_.empty(); });
   freed_ = true;
   implementation_.channel->free_channel(channel_);
 }
 
 void ChannelDriver::end_of_schedule(bool /*world_quiet*/) {
+  // Virtual time only passes when nothing is runnable: an abort still running after time
+  // passed has blocked. One that began at this very instant may merely not have run yet.
+  const bool abort_blocked =
+      std::any_of(running_aborts_.begin(), running_aborts_.end(), [&](const RunningAbort& running) {
+        return world_.simulation().now_ns() > running.started_ns;
+      });
+  if (abort_blocked && !abort_never_returned_) {
+    abort_never_returned_ = true;
+    world_.violations().record("CH3", "abort",
+                               "abort had not returned when the schedule ended, after virtual "
+                               "time passed: it blocks");
+  }
   const std::uint64_t drops = world_.network().stats().drops;
   for (const auto& record : calls_) {
     if (record->call == nullptr) {
@@ -414,7 +502,9 @@ void ChannelDriver::end_of_schedule(bool /*world_quiet*/) {
       check_completed(*record);
       continue;
     }
-    if (record->pending_at_abort) {
+    if (abort_never_returned_) {
+      world_.monitor().settle(call);  // the blocked abort (CH3) is why it never completed
+    } else if (record->pending_at_abort) {
       world_.violations().record("CH1", call.label(),
                                  record->operation +
                                      " was pending when the channel was aborted and never "

@@ -6,19 +6,28 @@
 // contract demands and records CH violations:
 //   CH1 a call pending when abort ran on an OPENING/OPEN/CLOSING channel never completed;
 //   CH2 after abort on OPENING/OPEN the state is not FAULTED; a call on a channel faulted by
-//       abort does not return WS_E_OBJECT_FAULTED; close after abort does not end CLOSED;
-//   CH3 abort waited on an event or let virtual time pass;
+//       abort does not return WS_E_OBJECT_FAULTED (close: S_OK); close after abort does not
+//       end CLOSED;
+//   CH3 abort waited on an event or let virtual time pass; an abort still running
+//       kAbortReturnBoundNs after it began never returns: the schedule stops there, and the
+//       calls it left pending are settled (the blocked abort is their one explanation);
 //   CH4 a close called on CREATED, OPEN or FAULTED completed without the state being CLOSED;
 //       a close that completed synchronously while sends it had handed to the host were still
 //       in flight (no abort, no drop);
 //   CH5 a call in CREATED or CLOSED (or a second open) did not return WS_E_INVALID_OPERATION,
-//       a call in FAULTED (not by abort) did not return WS_E_OBJECT_FAULTED;
+//       a call in FAULTED (not by abort) did not return WS_E_OBJECT_FAULTED; a close on
+//       CREATED, FAULTED or CLOSED did not return S_OK (closing is always allowed); an open
+//       with a NULL address did not return E_INVALIDARG; a receive or request_reply failed
+//       with WS_E_QUOTA_EXCEEDED (the message did not fit its buffer) and left the channel
+//       OPEN instead of FAULTED;
 //   CH6 a call pending when the connection dropped never completed;
-//   CH7 an optional receive returned WS_S_END but its out-parameters changed.
+//   CH7 an optional receive returned WS_S_END but its out-parameters changed; a required
+//       receive returned WS_S_END.
 // Only states the caller alone can leave (CREATED, FAULTED, CLOSED) are used as the "state
 // before" of a call: the others may change on a worker between the query and the call.
 // Calls never completed are checked at the end of the schedule and settled, so that the
-// monitor does not report them again as AM3/AM11.
+// monitor does not report them again as AM3/AM11. The driver never waits by spinning: it
+// blocks on a WaitQueue until an abort running on another thread has returned.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +38,7 @@
 #include "conformance/channel/observing_host.h"
 #include "harness/host/world.h"
 #include "lockstep/implementation.h"
+#include "scheduler/wait_queue.h"
 
 namespace lockstep::conformance {
 
@@ -42,6 +52,10 @@ class ChannelDriver {
  public:
   /// Buffer bytes the driver fills out-parameters with, to see whether they changed (CH7).
   static constexpr unsigned char kUntouched = 0xA5;
+  /// Virtual time after which an abort that has not returned is taken to block forever (CH3).
+  /// Any virtual time passing inside abort already breaks CH3, so the bound only decides when
+  /// the driver stops waiting for one that never returns.
+  static constexpr std::uint64_t kAbortReturnBoundNs = 1'000'000'000;
 
   ChannelDriver(harness::World& world, harness::SimulatedHost& host,
                 const lockstep_implementation& implementation);
@@ -54,6 +68,8 @@ class ChannelDriver {
   bool created() const { return channel_ != nullptr; }
 
   harness::MonitoredCall& open(const std::string& address, CallShape shape);
+  /// WsOpenChannel with a NULL endpoint address: E_INVALIDARG (CH5).
+  harness::MonitoredCall& open_without_address(CallShape shape);
   harness::MonitoredCall& send(const std::string& body, CallShape shape);
   harness::MonitoredCall& receive(bool optional, std::size_t capacity, CallShape shape);
   harness::MonitoredCall& request_reply(const std::string& request, std::size_t capacity,
@@ -64,7 +80,8 @@ class ChannelDriver {
   WS_CHANNEL_STATE state();
   /// Waits for the call, then checks what the contract says about the state after it.
   void wait(harness::MonitoredCall& call);
-  /// WsFreeChannel once no abort is running on another thread.
+  /// On a fiber: WsFreeChannel, once no abort is running on another thread (it waits for
+  /// them on a WaitQueue, never by yielding: a yielding waiter can starve them under PCT).
   void free_channel();
 
   std::uint64_t aborts() const { return aborts_; }
@@ -78,14 +95,20 @@ class ChannelDriver {
     bool optional = false;
     std::uint64_t drops_at_start = 0;
     std::uint64_t refusals_at_start = 0;
+    bool without_address = false;  ///< an open with a NULL endpoint address
     bool pending_at_abort = false;
     bool checked = false;
+    bool state_checked = false;
   };
 
   DriverCall& begin(const std::string& operation);
   void check_completed(DriverCall& record);
   void reach_completion_probes(const DriverCall& record);
   void check_close_waited(const DriverCall& close);
+  /// What the state must be after a completed call (only while the channel is not freed).
+  void check_state_after(DriverCall& record);
+  /// The watchdog of an abort that began at `started_ns`: still running means it blocks.
+  void abort_overdue(std::uint64_t abort_number, std::uint64_t started_ns);
   void end_of_schedule(bool world_quiet);
   DriverCall* find(const harness::MonitoredCall& call);
 
@@ -98,8 +121,14 @@ class ChannelDriver {
   lockstep_channel* channel_ = nullptr;
   bool freed_ = false;
   bool faulted_by_abort_ = false;
-  std::uint32_t aborts_running_ = 0;
   std::uint64_t aborts_ = 0;
+  struct RunningAbort {
+    std::uint64_t number = 0;
+    std::uint64_t started_ns = 0;
+  };
+  std::vector<RunningAbort> running_aborts_;  ///< in start order
+  bool abort_never_returned_ = false;
+  WaitQueue aborts_returned_;
   std::vector<std::unique_ptr<DriverCall>> calls_;
 };
 

@@ -27,9 +27,11 @@ std::string draw_body(Simulation& simulation, std::uint64_t index) {
   return body;
 }
 
-// Mostly large enough; sometimes too small, so that WS_E_QUOTA_EXCEEDED paths run.
+// Mostly large enough; now and then too small, so that the size quota's path runs
+// (WS_E_QUOTA_EXCEEDED, and the channel faults: rarely enough that most schedules go on to
+// close an open channel).
 std::size_t draw_capacity(Simulation& simulation) {
-  return simulation.chance(1, 5) ? 1 + simulation.integer(3) : 32;
+  return simulation.chance(1, 16) ? 1 + simulation.integer(3) : 32;
 }
 
 void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& calls_made) {
@@ -54,6 +56,10 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
     }
     ++calls_made;
   }
+  if (simulation.chance(1, 8)) {  // an open without an address: E_INVALIDARG, still CREATED
+    driver.wait(driver.open_without_address(draw_shape(simulation)));
+    ++calls_made;
+  }
   MonitoredCall& open = driver.open(kPeerAddress, draw_shape(simulation));
   ++calls_made;
   driver.wait(open);
@@ -70,8 +76,11 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
     if (kind == 1 && echoes_owed <= 0) {
       kind = 0;
     }
-    if (kind == 0 && simulation.chance(1, 4)) {
-      // A burst of sends left in flight: more than the I/O limit queue inside the channel.
+    if (kind == 0 && simulation.chance(1, 3)) {
+      // A burst of sends left in flight: more than the I/O limit queue inside the channel. One
+      // send in three: the queue's rare paths (the session ending while sends wait for a
+      // slot) stay within a few hundred schedules even when a size-quota fault ends some
+      // schedules early.
       const std::uint64_t burst = 2 + simulation.integer(4);
       for (std::uint64_t sent = 0; sent < burst; ++sent) {
         CallShape shape = draw_shape(simulation);
@@ -89,8 +98,8 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
       --echoes_owed;
     } else {
       const std::string request = draw_body(simulation, index);
-      keep_or_wait(driver.request_reply(request, draw_capacity(simulation),
-                                        draw_shape(simulation)));
+      keep_or_wait(
+          driver.request_reply(request, draw_capacity(simulation), draw_shape(simulation)));
     }
     const std::uint64_t yields = simulation.chance(1, 3) ? simulation.integer(4) : 0;
     for (std::uint64_t yield = 0; yield < yields; ++yield) {
@@ -131,7 +140,7 @@ void caller_script(harness::World& world, ChannelDriver& driver, std::uint64_t& 
   for (MonitoredCall* call : in_flight) {
     driver.wait(*call);
   }
-  if (simulation.chance(1, 6)) {  // misuse after close (CH5)
+  if (simulation.chance(1, 6)) {  // after close: a send is refused, a second close succeeds (CH5)
     driver.wait(simulation.chance(1, 2) ? driver.send("late", draw_shape(simulation))
                                         : driver.close(draw_shape(simulation)));
     ++calls_made;

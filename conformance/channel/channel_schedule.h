@@ -1,11 +1,13 @@
 // One schedule of the channel scenario: a random caller script against a client channel.
 //
-// The caller creates a channel, sometimes misuses it before open, opens it, makes a few
-// sends, receives and request_replies (concurrently or one by one; with a NULL or non-NULL
-// async context; with or without a WS_ERROR; with buffers large enough or too small),
-// sometimes aborts it itself, and closes it. The fault-injector aborts it at drawn moments,
-// the fake network delays, refuses and drops, and the scripted peer sometimes ends the session or drops the
-// connection on the parting message sent just before close.
+// The caller creates a channel, sometimes misuses it before open (a send or receive, an open
+// without an address), opens it, makes a few sends, receives and request_replies
+// (concurrently or one by one; with a NULL or non-NULL async context; with or without a
+// WS_ERROR; with buffers large enough or too small, which faults the channel), sometimes
+// aborts it itself, closes it, and sometimes sends or closes once more. The fault-injector
+// aborts it at drawn moments, the fake network delays, refuses and drops, and the scripted
+// peer sometimes ends the session or drops the connection on the parting message sent just
+// before close.
 // Every decision is drawn through the simulation, so the seed and the decision log replay it.
 // Receives are only issued while an echo is owed, so that a correct channel never leaves the
 // caller waiting.

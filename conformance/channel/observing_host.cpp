@@ -67,6 +67,7 @@ ChannelObservingHost::ChannelObservingHost(Simulation& simulation, const lockste
   table_.error_free = forwarder<&lockstep_host::error_free>();
   table_.log = forwarder<&lockstep_host::log>();
   table_.annotate = forwarder<&lockstep_host::annotate>();
+  table_.exchange_implementation_state = forwarder<&lockstep_host::exchange_implementation_state>();
 }
 
 std::uint64_t ChannelObservingHost::event_waits(FiberId fiber) const {

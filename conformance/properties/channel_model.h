@@ -5,7 +5,11 @@
 // and whether the peer ended the session or the line dropped. It exists for the
 // preconditions: a receive on an OPEN channel is only issued while an echo is owed, so that a
 // correct channel never strands the caller. The rule verdicts come from the ChannelDriver and
-// the call monitor, not from the model. Commands are immutable values; their generated fields
+// the call monitor, not from the model. The model does not follow two state changes the
+// channel makes on its own, because neither can strand the caller: a message larger than a
+// receive's or request-reply's buffer faults the channel (CH5), and a faulted channel
+// answers every later call at once; and a close on a closed channel simply succeeds (CH5), so
+// CloseCommand stays valid in every phase. Commands are immutable values; their generated fields
 // are drawn in the constructor and shrink like any RapidCheck value.
 #pragma once
 

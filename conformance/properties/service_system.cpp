@@ -8,7 +8,6 @@ namespace lockstep::conformance::properties {
 namespace {
 
 constexpr std::uint64_t kClientGraceNs = 100'000'000;
-constexpr std::uint64_t kClientPollNs = 1'000'000;
 
 }  // namespace
 
@@ -28,8 +27,8 @@ void ServiceCaller::connect_client() {
   ServiceClientSlot& slot = clients.emplace_back();
   slot.index = clients.size() - 1;
   harness::World* owner = world;
-  ServiceDriver* service = driver;
-  world->spawn_caller("client-" + std::to_string(slot.index), [&slot, owner, service] {
+  ServiceCaller* owner_caller = this;
+  world->spawn_caller("client-" + std::to_string(slot.index), [&slot, owner, owner_caller] {
     Simulation& simulation = owner->simulation();
     slot.fiber = simulation.current_fiber();
     slot.client = std::make_unique<RawClient>(simulation, owner->network());
@@ -44,8 +43,9 @@ void ServiceCaller::connect_client() {
       slot.actions.pop_front();
       action(slot);
     }
-    service->client_leaves(slot.client->id());
+    owner_caller->driver->client_leaves(slot.client->id());
     slot.client->close();
+    owner_caller->clients_ended->notify_all();
   });
 }
 
@@ -136,6 +136,7 @@ ServiceSystem::ServiceSystem(const lockstep_implementation& implementation,
   world_->on_schedule_end([this](bool world_quiet) { driver_->finish(world_quiet); });
   caller_.driver = driver_.get();
   caller_.world = world_.get();
+  caller_.clients_ended = std::make_unique<WaitQueue>(world_->simulation());
   mailbox_ = std::make_unique<CallerMailbox>(*world_);
   final_close_shape_ = settings.final_close_shape;
   const HostCallShape open_shape = settings.open_shape;
@@ -160,16 +161,25 @@ harness::ScheduleOutcome ServiceSystem::finish() {
     }
     // The clients' queued requests get their replies before the close, so that a case's
     // requests reach the operation; a client still waiting after the grace period is left to
-    // the close (and to the end-of-schedule checks).
+    // the close (and to the end-of-schedule checks). A blocking wait, woken when a client
+    // ends or the grace period is over: never a poll.
     Simulation& simulation = world_->simulation();
-    for (std::uint64_t waited = 0; waited < kClientGraceNs && !caller_.clients_finished();
-         waited += kClientPollNs) {
-      simulation.sleep_for(kClientPollNs);
-    }
+    bool grace_over = false;
+    const EventId grace = simulation.schedule(
+        kClientGraceNs,
+        [this, &grace_over] {
+          grace_over = true;
+          caller_.clients_ended->notify_all();
+        },
+        "client grace period");
+    caller_.clients_ended->wait_until("waiting for the clients to finish",
+                                      [&] { return grace_over || caller_.clients_finished(); });
+    simulation.cancel(grace);
     if (!caller_.close_started) {
       caller_.close_started = true;
       driver_->close(final_close_shape_);
     }
+    driver_->free_host();
   });
   return world_->outcome();
 }

@@ -20,6 +20,7 @@
 #include "conformance/service/service_driver.h"
 #include "harness/host/world.h"
 #include "lockstep/implementation.h"
+#include "scheduler/wait_queue.h"
 
 namespace lockstep::conformance::properties {
 
@@ -54,6 +55,9 @@ struct ServiceCaller {
   harness::World* world = nullptr;
   std::deque<ServiceClientSlot> clients;  ///< a deque: slots never move once fibers use them
   bool close_started = false;
+  /// Notified when a client fiber ends; ServiceSystem::finish waits on it. Made by the
+  /// system, which owns the world it waits in.
+  std::unique_ptr<WaitQueue> clients_ended;
 
   /// Spawns a client fiber that connects to the host, then runs what is posted to it.
   void connect_client();

@@ -102,6 +102,11 @@ const std::vector<Implementation>& bundled_implementations() {
   return all;
 }
 
+bool expected_correct(const Implementation& implementation) {
+  return implementation.kind != "mutant" && implementation.kind != "plugin" &&
+         implementation.breaks.empty();
+}
+
 const Implementation* find_bundled_implementation(std::string_view name) {
   for (const Implementation& implementation : bundled_implementations()) {
     if (implementation.name == name) {

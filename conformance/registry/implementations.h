@@ -32,6 +32,11 @@ struct Implementation {
 
 /// Bundled implementations in a stable order: references first, then mutants by name.
 const std::vector<Implementation>& bundled_implementations();
+/// True for a bundled implementation that must hold every rule of every suite that applies to
+/// it: one that declares no broken rule (the reference, the correct archetype, and any other
+/// correct implementation added to the registry). The false-alarm test runs every such entry,
+/// so adding one to the registry adds it there too.
+bool expected_correct(const Implementation& implementation);
 const Implementation* find_bundled_implementation(std::string_view name);
 
 }  // namespace lockstep::conformance

@@ -1,5 +1,5 @@
-// ServiceObservingHost: every table entry forwards to the SimulatedHost's own table; memory, accepts
-// and sends are watched on the way.
+// ServiceObservingHost: every table entry forwards to the SimulatedHost's own table; memory,
+// accepts and sends are watched on the way.
 #include "conformance/service/observing_host.h"
 
 #include <cstring>
@@ -45,8 +45,8 @@ void ServiceObservingHost::release(void* block) {
   quarantine_.push_back(block);
 }
 
-HRESULT ServiceObservingHost::accept(lockstep_listener* listener, lockstep_accept_completion completion,
-                              void* state) {
+HRESULT ServiceObservingHost::accept(lockstep_listener* listener,
+                                     lockstep_accept_completion completion, void* state) {
   if (completion == nullptr) {
     return E_INVALIDARG;
   }
@@ -72,8 +72,9 @@ HRESULT ServiceObservingHost::accept(lockstep_listener* listener, lockstep_accep
   return result;
 }
 
-HRESULT ServiceObservingHost::send(lockstep_connection* connection, const void* message, std::size_t size,
-                            lockstep_send_completion completion, void* state) {
+HRESULT ServiceObservingHost::send(lockstep_connection* connection, const void* message,
+                                   std::size_t size, lockstep_send_completion completion,
+                                   void* state) {
   if (completion == nullptr || (message == nullptr && size > 0)) {
     return E_INVALIDARG;
   }
@@ -98,8 +99,9 @@ HRESULT ServiceObservingHost::send(lockstep_connection* connection, const void* 
       raw);
   if (SUCCEEDED(result)) {
     sends_.emplace(key, std::move(pending));
-  } else if (on_send_completed) {
-    on_send_completed(send, result);  // refused at once: nothing will be written
+  }
+  if (on_send_returned) {
+    on_send_returned(send, result);  // copied now, or refused: nothing more will be written
   }
   return result;
 }
@@ -183,6 +185,9 @@ void ServiceObservingHost::fill_table() {
   table_.log = [](void* self, const char* message) { inner(self).log(inner(self).self, message); };
   table_.annotate = [](void* self, const char* label, std::uint64_t value) {
     inner(self).annotate(inner(self).self, label, value);
+  };
+  table_.exchange_implementation_state = [](void* self, void* expected, void* desired) {
+    return inner(self).exchange_implementation_state(inner(self).self, expected, desired);
   };
 }
 

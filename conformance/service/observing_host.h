@@ -1,12 +1,14 @@
 // A host table that forwards to a SimulatedHost and lets the service driver watch three things
 // the SV rules depend on but the wire cannot show: when memory goes back to the host (SV1, SV5,
 // SV7), which connections the host accepts (SV6), and when each message it sends has been
-// written (SV7).
+// written (SV7: a message is written once the host's send of it has returned, because send
+// copies the message during the call; see lockstep/implementation.h).
 //
 // Released blocks are not freed at once: their bytes are overwritten with kReleasedByte and
 // kept in quarantine until release_quarantine(), so that an implementation that reads memory
 // after releasing it sends visibly wrong bytes instead of crashing the harness. Hooks run on
-// the implementation's thread, before the event they describe is forwarded.
+// the implementation's thread, before the event they describe is forwarded, except
+// on_send_returned, which runs once the forwarded send has returned.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +42,9 @@ class ServiceObservingHost {
   /// The host starts sending `message` on `server_connection`; the result names the send.
   std::function<std::uint64_t(harness::ConnectionId server_connection, std::string_view message)>
       on_send;
-  /// The send named `send` completed (written, or failed).
+  /// The send named `send` returned `result`: its message is written (S_OK), or never will be.
+  std::function<void(std::uint64_t send, HRESULT result)> on_send_returned;
+  /// The send named `send` completed: the message reached the peer's inbox, or failed.
   std::function<void(std::uint64_t send, HRESULT result)> on_send_completed;
 
   /// Frees the quarantined blocks for real. Call once nothing can touch them any more.
@@ -61,7 +65,9 @@ class ServiceObservingHost {
     lockstep_send_completion completion;
     void* state;
   };
-  static ServiceObservingHost& from(void* self) { return *static_cast<ServiceObservingHost*>(self); }
+  static ServiceObservingHost& from(void* self) {
+    return *static_cast<ServiceObservingHost*>(self);
+  }
   static const lockstep_host& inner(void* self) { return *from(self).inner_; }
   void fill_table();
   void* allocate(std::size_t bytes);

@@ -229,7 +229,14 @@ void ServiceDriver::on_release(const void* block, std::size_t bytes) {
                 "the operation's heap was released before the call completed");
     } else if (SUCCEEDED(call.result) && !call.reply_written &&
                server_connection_live(call.server_connection)) {
-      violation("SV7", token, "the operation's heap was released before its reply was written");
+      // A fault reply is not built from the heap: SV7 speaks only of successful calls.
+      violation("SV7", token,
+                "the operation's heap was released before its reply was written (before the "
+                "host's send of the reply returned)");
+    } else if (FAILED(call.result) && !call.reply_written) {
+      ++heaps_released_before_fault_reply_;
+    } else if (call.reply_send_in_flight) {
+      ++heaps_released_while_reply_in_flight_;
     }
   }
 }
@@ -298,17 +305,31 @@ void ServiceDriver::finish(bool world_quiet) {
           check_missing_reply(call, "the schedule ended");
         }
       }
-      if (call.registered && call.completed && call.free_states == 0) {
+      if (call.registered_free_state && call.completed && call.free_states == 0) {
         violation("SV4", token, "the free-state callback never fired");
       }
     }
   }
-  // Free only what finished closing (or never opened): anything else may still be in use.
-  if (service_ != nullptr && (close_completed_ || !opened_)) {
-    implementation_.service_host->free_service_host(service_);
-    service_ = nullptr;
-  }
   observed_.release_quarantine();
+}
+
+void ServiceDriver::free_host() {
+  if (service_ == nullptr || freed_) {
+    return;
+  }
+  // Operations complete on the user host's timers, after a close that timed out or an
+  // abort, too: they call back into the host, so it must not be freed before those
+  // callbacks have returned.
+  progress_.wait_until("waiting for the close and every operation to complete", [this] {
+    if (opened_ && !close_completed_) {
+      return false;
+    }
+    return std::none_of(calls_.begin(), calls_.end(), [](const auto& entry) {
+      return entry.second.invoked && !entry.second.completion_returned;
+    });
+  });
+  freed_ = true;
+  implementation_.service_host->free_service_host(service_);
 }
 
 }  // namespace lockstep::conformance

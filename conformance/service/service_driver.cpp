@@ -4,6 +4,9 @@
 #include <cassert>
 #include <cstring>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace lockstep::conformance {
 
@@ -34,6 +37,37 @@ HRESULT operation_entry(const WS_OPERATION_CONTEXT* context, const void* request
 
 const lockstep_service_operation kOperations[1] = {operation_entry};
 
+// UTF-16 as the fault text carries it (UTF-8); an unpaired surrogate becomes U+FFFD.
+std::string utf8_of(std::u16string_view text) {
+  std::string bytes;
+  for (std::size_t index = 0; index < text.size(); ++index) {
+    char32_t point = text[index];
+    if (point >= 0xD800 && point <= 0xDBFF && index + 1 < text.size() &&
+        text[index + 1] >= 0xDC00 && text[index + 1] <= 0xDFFF) {
+      point = 0x10000 + ((point - 0xD800) << 10) + (text[index + 1] - 0xDC00);
+      ++index;
+    } else if (point >= 0xD800 && point <= 0xDFFF) {
+      point = 0xFFFD;
+    }
+    if (point < 0x80) {
+      bytes.push_back(static_cast<char>(point));
+    } else if (point < 0x800) {
+      bytes.push_back(static_cast<char>(0xC0 | (point >> 6)));
+      bytes.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+    } else if (point < 0x10000) {
+      bytes.push_back(static_cast<char>(0xE0 | (point >> 12)));
+      bytes.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
+      bytes.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+    } else {
+      bytes.push_back(static_cast<char>(0xF0 | (point >> 18)));
+      bytes.push_back(static_cast<char>(0x80 | ((point >> 12) & 0x3F)));
+      bytes.push_back(static_cast<char>(0x80 | ((point >> 6) & 0x3F)));
+      bytes.push_back(static_cast<char>(0x80 | (point & 0x3F)));
+    }
+  }
+  return bytes;
+}
+
 // The bytes an operation writes into its heap for `token`: the token, then a pattern.
 std::string reply_body(std::uint32_t token, std::size_t pattern_bytes) {
   std::string body(4 + pattern_bytes, '\0');
@@ -62,7 +96,8 @@ ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& serv
       user_host_(user_host),
       implementation_(implementation),
       config_(config),
-      observed_(service_host) {
+      observed_(service_host),
+      progress_(world.simulation()) {
   assert(active_driver == nullptr && "one service schedule at a time per process");
   active_driver = this;
   observed_.on_release = [this](const void* block, std::size_t bytes) { on_release(block, bytes); };
@@ -83,13 +118,27 @@ ServiceDriver::ServiceDriver(harness::World& world, harness::SimulatedHost& serv
     }
     return send;
   };
-  observed_.on_send_completed = [this](std::uint64_t send, HRESULT) {
+  // SV7's "written": the host's send of the reply has returned (send copies the message).
+  observed_.on_send_returned = [this](std::uint64_t send, HRESULT result) {
     auto found = reply_sends_.find(send);
     if (found == reply_sends_.end()) {
       return;
     }
     if (ServiceCallRecord* call = find(found->second)) {
       call->reply_written = true;
+      call->reply_send_in_flight = SUCCEEDED(result);
+    }
+    if (FAILED(result)) {
+      reply_sends_.erase(found);  // refused: no completion will follow
+    }
+  };
+  observed_.on_send_completed = [this](std::uint64_t send, HRESULT) {
+    auto found = reply_sends_.find(send);
+    if (found == reply_sends_.end()) {
+      return;
+    }
+    if (ServiceCallRecord* call = find(found->second)) {
+      call->reply_send_in_flight = false;
     }
     reply_sends_.erase(found);
   };
@@ -197,6 +246,7 @@ void ServiceDriver::close(std::optional<HostCallShape> shape) {
   close_returned_ = true;
   world_.monitor().wait(call);
   close_completed_ = true;
+  progress_.notify_all();
   for (auto& [token, record] : calls_) {
     if (record.invoked && !record.completed) {
       violation(abort_started_ ? "SV5" : "SV6", token,
@@ -298,6 +348,7 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
     register_for_cancel(call);
   }
   if (!asynchronous) {
+    call.completion_returned = true;  // the host takes the result in as the operation returns
     return finish_operation(call, false);
   }
   if (call.cancel_only) {
@@ -310,19 +361,33 @@ HRESULT ServiceDriver::operation(const WS_OPERATION_CONTEXT* context, const void
 }
 
 void ServiceDriver::register_for_cancel(ServiceCallRecord& call) {
+  Simulation& simulation = world_.simulation();
+  // The free-state callback is optional (NULL: nothing is called at completion).
+  const bool with_free_state = !simulation.chance(1, 4);
+  WS_OPERATION_FREE_STATE_CALLBACK free_state = nullptr;
+  if (with_free_state) {
+    free_state = [](void* state) { ServiceDriver::active().on_free_state(token_of(state)); };
+  }
+  const WS_OPERATION_CANCEL_CALLBACK cancel = [](WS_SERVICE_CANCEL_REASON reason, void* state) {
+    ServiceDriver::active().on_cancel(token_of(state), reason);
+  };
   call.registered = true;
+  call.registered_free_state = with_free_state;
   registering_token_ = call.token;
-  const HRESULT registered = WsRegisterOperationForCancel(
-      call.context,
-      [](WS_SERVICE_CANCEL_REASON reason, void* state) {
-        ServiceDriver::active().on_cancel(token_of(state), reason);
-      },
-      [](void* state) { ServiceDriver::active().on_free_state(token_of(state)); },
-      state_of(call.token), nullptr);
+  const HRESULT registered =
+      WsRegisterOperationForCancel(call.context, cancel, free_state, state_of(call.token), nullptr);
   registering_token_ = 0;
   if (FAILED(registered)) {
     call.registered = false;
+    call.registered_free_state = false;
     call.cancel_only = false;
+  } else if (simulation.chance(1, 6)) {
+    // A second registration fails and leaves the first in force (lockstep/implementation.h).
+    const HRESULT second = WsRegisterOperationForCancel(
+        call.context, cancel, free_state, state_of(kSecondRegistrationToken), nullptr);
+    if (SUCCEEDED(second)) {
+      violation("SV4", call.token, "a second cancel registration for one call succeeded");
+    }
   }
 }
 
@@ -346,6 +411,10 @@ void ServiceDriver::complete_later(std::uint32_t token) {
   const HRESULT result = finish_operation(*call, cancelled);
   const WS_ASYNC_CONTEXT context = call->async_context;
   context.callback(result, WS_SHORT_CALLBACK, context.callbackState);
+  // Only now is the host done with this completion: it ran inside the callback.
+  call = find(token);
+  call->completion_returned = true;
+  progress_.notify_all();
 }
 
 // Fills the out-parameters or the error, marks the call complete, returns its HRESULT.
@@ -357,10 +426,20 @@ HRESULT ServiceDriver::finish_operation(ServiceCallRecord& call, bool cancelled)
     result = E_INVALIDARG;
     const std::uint64_t strings = world_.simulation().integer(3);
     for (std::uint64_t index = 0; index < strings; ++index) {
-      const std::string text = std::string(kSecretMarker) + " call " + std::to_string(call.token) +
-                               " detail " + std::to_string(index);
-      if (SUCCEEDED(lockstep_error_add_text(call.error, text.c_str()))) {
-        call.error_strings.push_back(text);
+      std::u16string text;
+      for (char ascii : std::string(kSecretMarker) + " call " + std::to_string(call.token) +
+                            " detail " + std::to_string(index)) {
+        text.push_back(static_cast<char16_t>(ascii));
+      }
+      if (world_.simulation().chance(1, 3)) {
+        // Outside ASCII: a Latin-1 letter, the euro sign and a surrogate pair (U+1F512),
+        // which the fault text carries in UTF-8 (lockstep/implementation.h).
+        text += u" d\u00E9tail \u20AC \U0001F512";
+      }
+      std::vector<WCHAR> units(text.begin(), text.end());
+      WS_STRING string{static_cast<ULONG>(units.size()), units.data()};
+      if (SUCCEEDED(WsAddErrorString(call.error, &string))) {
+        call.error_strings.push_back(utf8_of(text));
       }
     }
   } else {
@@ -374,10 +453,16 @@ HRESULT ServiceDriver::finish_operation(ServiceCallRecord& call, bool cancelled)
     world_.violations().reach(harness::Probe::operation_returned_end);
   }
   call.completed = true;  // before the host hears of it: anything it does next is after
+  progress_.notify_all();
   return result;
 }
 
 void ServiceDriver::on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reason) {
+  if (token == kSecondRegistrationToken) {
+    world_.violations().record("SV4", "cancel",
+                               "the cancel callback of a refused second registration fired");
+    return;
+  }
   ServiceCallRecord* call = find(token);
   if (call == nullptr) {
     world_.violations().record("SV4", "cancel", "the cancel callback got a state never registered");
@@ -420,6 +505,11 @@ void ServiceDriver::on_cancel(std::uint32_t token, WS_SERVICE_CANCEL_REASON reas
 }
 
 void ServiceDriver::on_free_state(std::uint32_t token) {
+  if (token == kSecondRegistrationToken) {
+    world_.violations().record("SV4", "free-state",
+                               "the free-state callback of a refused second registration fired");
+    return;
+  }
   ServiceCallRecord* call = find(token);
   if (call == nullptr) {
     world_.violations().record("SV4", "free-state", "the free-state callback got a foreign state");

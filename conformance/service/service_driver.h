@@ -4,24 +4,27 @@
 // ServiceObservingHost), opens, closes and aborts it through the world's monitor, provides the
 // service operation (its behaviour drawn through the simulation at each invocation: synchronous or
 // asynchronous completion from a timer of a separate "user" host, a reply from the heap, a
-// failure with WS_ERROR strings carrying kSecretMarker, WS_S_END, cancel and free-state
-// registration), and runs clients that send requests and check what comes back.
+// failure with WS_ERROR strings carrying kSecretMarker (some with characters outside ASCII),
+// WS_S_END, cancel registration with or without a free-state callback, now and then a second
+// registration), runs clients that send requests and check what comes back, and frees the host
+// on a simulated thread once it is closed and every operation has completed.
 //
 // Checks (recorded at the moment they are observed, or at the end of the schedule):
 //   SV1 a reply sent or received before its call completed; a completed call without a reply
 //       on a channel that ended gracefully; a heap block released before completion (no abort).
 //   SV2 a failure answered by anything but one fault; the marker under minimal disclosure, or
-//       anything but the strings newest first under full disclosure.
+//       anything but the strings newest first, in UTF-8, under full disclosure.
 //   SV3 an operation invoked, or a reply sent, for a message sent after a WS_S_END reply; a
 //       channel left open after such a message.
 //   SV1 also: the host sent a second reply for one call (seen on the wire as it is sent, so
 //       also when no client reads it).
-//   SV4 a second cancel, a cancel after free-state, free-state before
-//       completion, twice, or never; a cancel with WS_SERVICE_CHANNEL_FAULTED although the
-//       call's client connection was neither closed nor dropped; a registered call whose
-//       client closed its connection and that was not cancelled within the network's delay
-//       bound (plus 1 ms) while the host was neither aborted nor closing (a host keeps reading a
-//       channel while a call on it is in flight, so it learns of the close).
+//   SV4 a second cancel, a cancel after free-state, free-state before completion, twice, or
+//       never (when one was registered); a second registration that succeeded, or whose
+//       callbacks fired; a cancel with WS_SERVICE_CHANNEL_FAULTED although the call's client
+//       connection was neither closed nor dropped; a registered call whose client closed its
+//       connection and that was not cancelled within the network's delay bound (plus 1 ms)
+//       while the host was neither aborted nor closing (a host keeps reading a channel while a
+//       call on it is in flight, so it learns of the close).
 //   SV5 after an abort: a heap released, or the close completed, before the call completed;
 //       a registered call in flight at or after the abort whose cancel callback never fired and
 //       that therefore never completed (its operation completes only when cancelled), or that
@@ -30,8 +33,10 @@
 //       before a call in flight completed (no abort); a registered call in flight when the close
 //       timeout expired that was never cancelled (so never completed): the host ignored its
 //       close timeout.
-//   SV7 reply bytes that differ from what the operation wrote into its heap; the heap released
-//       after completion but before the reply was written.
+//   SV7 reply bytes that differ from what the operation wrote into its heap; the heap of a
+//       successful call released after completion but before its reply was written, that is
+//       before the host's send of the reply returned (send copies the message). A fault reply
+//       is not built from the heap, so SV7 does not apply to failed calls.
 // Request wire body: the call's token (4 bytes, little endian). Service operations are plain C
 // functions, so they find the driver of the running schedule through a process-wide pointer
 // (one schedule runs at a time per process); per-call state is found by token.
@@ -48,12 +53,15 @@
 #include "conformance/service/observing_host.h"
 #include "harness/host/world.h"
 #include "lockstep/implementation.h"
+#include "scheduler/wait_queue.h"
 
 namespace lockstep::conformance {
 
 class RawClient;
 
 inline constexpr const char* kSecretMarker = "LOCKSTEP-SECRET";
+/// The state of a second cancel registration: its callbacks must never fire.
+inline constexpr std::uint32_t kSecondRegistrationToken = 0xFFFFFFF0u;
 inline constexpr const char* kServiceAddress = "service://under-test";
 
 /// How the user code makes one host call; unset fields of a call are drawn by the schedule.
@@ -76,6 +84,9 @@ struct ServiceCallRecord {
   bool invoked = false;
   harness::ConnectionId server_connection = 0;
   bool completed = false;
+  /// Completed, and the host's completion callback has returned (a synchronous completion is
+  /// taken in when the operation returns): the host may be freed as far as this call goes.
+  bool completion_returned = false;
   HRESULT result = S_OK;
   int planned_outcome = 0;  ///< 0 reply, 1 fault, 2 WS_S_END
   bool complete_on_cancel = false;
@@ -102,12 +113,14 @@ struct ServiceCallRecord {
   std::size_t* reply_size = nullptr;
   WS_ERROR* error = nullptr;
   bool registered = false;
+  bool registered_free_state = false;  ///< registered with a free-state callback (not NULL)
   std::uint32_t cancels = 0;
   std::uint32_t free_states = 0;
   // the wire
-  bool reply_written = false;
-  std::uint32_t replies = 0;       ///< replies the client read
-  std::uint32_t replies_sent = 0;  ///< replies the host sent
+  bool reply_written = false;         ///< the host's send of the reply returned (or failed)
+  bool reply_send_in_flight = false;  ///< that send returned S_OK and has not completed yet
+  std::uint32_t replies = 0;          ///< replies the client read
+  std::uint32_t replies_sent = 0;     ///< replies the host sent
   bool client_waiting = false;
 };
 
@@ -142,13 +155,27 @@ class ServiceDriver {
   /// On a client fiber, just before the client closes `client_connection`: its calls in
   /// flight must now be cancelled by the host (SV4).
   void client_leaves(harness::ConnectionId client_connection);
-  /// End of schedule: the remaining checks, then the host is freed if it may be.
+  /// On a fiber (the scenario's own thread), last, once close() was called on some thread (or
+  /// the host never opened): waits on a WaitQueue until the close has completed and every
+  /// invoked operation has completed with its completion callback returned (the host runs on
+  /// inside that callback), then calls WsFreeServiceHost on this simulated thread.
+  void free_host();
+  /// End of schedule: the remaining checks.
   void finish(bool world_quiet);
 
   std::uint64_t calls_invoked() const { return calls_invoked_; }
   /// Invoked and not yet completed.
   std::uint64_t calls_in_flight() const;
   const std::map<std::uint32_t, ServiceCallRecord>& calls() const { return calls_; }
+  /// Heaps of successful calls released after their reply's send returned and before it
+  /// completed: what SV7 allows and a stricter reading of "written" would flag.
+  std::uint64_t heaps_released_while_reply_in_flight() const {
+    return heaps_released_while_reply_in_flight_;
+  }
+  /// Heaps of failed calls released before their fault reply was written: SV7 does not apply.
+  std::uint64_t heaps_released_before_fault_reply() const {
+    return heaps_released_before_fault_reply_;
+  }
 
   // ---- entry points of the C callbacks (public for the trampolines) ----
   HRESULT operation(const WS_OPERATION_CONTEXT* context, const void* request,
@@ -188,6 +215,7 @@ class ServiceDriver {
   bool close_completed_ = false;
   std::uint64_t close_started_ns_ = 0;
   harness::MonitoredCall* close_call_ = nullptr;
+  bool freed_ = false;
   bool abort_started_ = false;
   std::uint64_t abort_started_ns_ = 0;
   std::uint32_t registering_token_ = 0;  ///< inside WsRegisterOperationForCancel for this call
@@ -198,6 +226,9 @@ class ServiceDriver {
   std::set<harness::ConnectionId> accepted_after_close_;
   std::uint64_t next_send_ = 1;
   std::map<std::uint64_t, std::uint32_t> reply_sends_;  // send -> token
+  std::uint64_t heaps_released_while_reply_in_flight_ = 0;
+  std::uint64_t heaps_released_before_fault_reply_ = 0;
+  WaitQueue progress_;  ///< notified when a call or the close completes
 };
 
 }  // namespace lockstep::conformance

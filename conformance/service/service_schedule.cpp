@@ -43,6 +43,7 @@ ServiceScheduleResult run_service_schedule(const lockstep_implementation& implem
   world.on_schedule_end([&driver](bool world_quiet) { driver.finish(world_quiet); });
   world.spawn_caller("service-owner", [&] {
     if (!driver.create_and_open()) {
+      driver.free_host();
       return;
     }
     const std::uint64_t clients = 1 + simulation.integer(3);
@@ -68,12 +69,15 @@ ServiceScheduleResult run_service_schedule(const lockstep_implementation& implem
                                                                      ? 8 * kMillisecondNs
                                                                      : 40 * kMillisecondNs));
     driver.close();
+    driver.free_host();  // on this simulated thread, once nothing can call into the host
   });
 
   world.run();
   ServiceScheduleResult result;
   static_cast<harness::ScheduleOutcome&>(result) = world.outcome();
   result.calls_invoked = driver.calls_invoked();
+  result.heaps_released_while_reply_in_flight = driver.heaps_released_while_reply_in_flight();
+  result.heaps_released_before_fault_reply = driver.heaps_released_before_fault_reply();
   simulation.shutdown();  // unwind the fibers while the driver they refer to still exists
   return result;
 }

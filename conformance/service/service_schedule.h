@@ -16,6 +16,9 @@ namespace lockstep::conformance {
 
 struct ServiceScheduleResult : harness::ScheduleOutcome {
   std::uint64_t calls_invoked = 0;
+  /// See ServiceDriver: early heap releases SV7 allows, counted so tests can see them happen.
+  std::uint64_t heaps_released_while_reply_in_flight = 0;
+  std::uint64_t heaps_released_before_fault_reply = 0;
 };
 
 /// Runs one schedule for `implementation` (its service_host must not be NULL). The fault plan

@@ -19,6 +19,9 @@
  *     sends wait in FIFO order (AM9);
  *   - abort finishes everything pending with WS_E_OPERATION_ABORTED and returns without waiting
  *     (CH1-CH3); a dropped connection fails everything pending and faults the channel (CH6);
+ *   - a received message larger than its receiver's buffer (this ABI's size quota) fails that
+ *     receiver with WS_E_QUOTA_EXCEEDED and faults the channel; closing is always allowed, a
+ *     closed channel included (CH5, as the real WsReceiveMessage and WsCloseChannel do);
  *   - memory outlives the last host completion or delivery that can name it, even after
  *     WsFreeChannel (operations: a reference count; the channel: an activity count).
  *
@@ -306,8 +309,20 @@ static void fault_locked(lockstep_channel* channel, HRESULT result, operation** 
   close_connection_locked(channel);
 }
 
+/* A message did not fit its receiver's buffer: like the real API, the channel faults (CH5).
+ * Whatever else was buffered is dropped; everything still pending fails as on a drop. */
+static void quota_fault_locked(lockstep_channel* channel, operation** finished) {
+  while (channel->messages_head != NULL) {
+    message* next = channel->messages_head->next;
+    channel->host->release(channel->host->self, channel->messages_head);
+    channel->messages_head = next;
+  }
+  channel->messages_tail = NULL;
+  fault_locked(channel, WS_E_OBJECT_FAULTED, finished);
+}
+
 /* Hands buffered messages to the operations awaiting one, oldest start first. A message that
- * does not fit is consumed and fails its receiver with WS_E_QUOTA_EXCEEDED. */
+ * does not fit is consumed, fails its receiver with WS_E_QUOTA_EXCEEDED and faults the channel. */
 static void match_messages_locked(lockstep_channel* channel, operation** finished) {
   while (channel->messages_head != NULL) {
     operation* waiter = channel->pending;
@@ -332,6 +347,10 @@ static void match_messages_locked(lockstep_channel* channel, operation** finishe
     }
     channel->host->release(channel->host->self, arrived);
     finish_locked(channel, waiter, result, finished);
+    if (FAILED(result)) {
+      quota_fault_locked(channel, finished);
+      return;
+    }
   }
 }
 
@@ -688,7 +707,12 @@ static HRESULT receive_message(lockstep_channel* channel, BOOL optional, void* b
       result = S_OK;
     }
     channel->host->release(channel->host->self, arrived);
+    operation* finished = NULL;
+    if (FAILED(result)) {
+      quota_fault_locked(channel, &finished); /* before the caller hears of it */
+    }
     unlock(channel);
+    deliver_later(finished);
     return fail(error, result);
   }
   if (channel->session_ended) {
@@ -719,8 +743,10 @@ static HRESULT close_channel(lockstep_channel* channel, const WS_ASYNC_CONTEXT* 
     return fail(error, E_INVALIDARG);
   }
   lock(channel);
-  if (channel->state == WS_CHANNEL_STATE_CREATED || channel->state == WS_CHANNEL_STATE_FAULTED) {
-    /* Nothing can be in flight that a caller waits for (a fault completed it all). */
+  if (channel->state == WS_CHANNEL_STATE_CREATED || channel->state == WS_CHANNEL_STATE_FAULTED ||
+      channel->state == WS_CHANNEL_STATE_CLOSED) {
+    /* Closing is always allowed (CH5). Nothing can be in flight that a caller waits for: a
+     * fault completed it all, and a closed channel has nothing left. */
     channel->state = WS_CHANNEL_STATE_CLOSED;
     unlock(channel);
     return S_OK;

@@ -81,6 +81,9 @@ void log(void* self, const char* message) { host(self).log(message); }
 void annotate(void* self, const char* label, uint64_t value) {
   host(self).annotate(label, value);
 }
+void* exchange_implementation_state(void* self, void* expected, void* desired) {
+  return host(self).exchange_implementation_state(expected, desired);
+}
 
 }  // namespace
 
@@ -118,6 +121,7 @@ void fill_host_table(lockstep_host& table, SimulatedHost& simulated_host) {
   table.error_free = &error_free;
   table.log = &log;
   table.annotate = &annotate;
+  table.exchange_implementation_state = &exchange_implementation_state;
 }
 
 }  // namespace lockstep::harness

@@ -317,4 +317,12 @@ void SimulatedHost::annotate(const char* label, std::uint64_t value) {
   simulation_.annotate(label == nullptr ? "" : label, value);
 }
 
+void* SimulatedHost::exchange_implementation_state(void* expected, void* desired) {
+  void* held = implementation_state_;
+  if (held == expected) {
+    implementation_state_ = desired;
+  }
+  return held;
+}
+
 }  // namespace lockstep::harness

@@ -1,8 +1,8 @@
 // The simulated host: lockstep/host.h implemented on the scheduler and the fake network.
 //
 // One SimulatedHost is what one implementation instance (or one scripted peer) sees: its own
-// worker threads, events, mutexes, timers, tracked memory, and its endpoints on the shared fake
-// network. It also keeps the accounts the rules need: I/O operations in flight against
+// worker threads, events, mutexes, timers, tracked memory, its endpoints on the shared fake
+// network, and one slot for the implementation's own per-host state. It also keeps the accounts the rules need: I/O operations in flight against
 // io_limit (rule AM9, recorded as a violation the moment the limit is exceeded), and memory
 // against a budget (allocation beyond it is refused with NULL, so a runaway implementation
 // fails visibly instead of exhausting the machine). Handles given to the implementation are
@@ -83,6 +83,10 @@ class SimulatedHost {
   void error_free(WS_ERROR* error);
   void log(const char* message);
   void annotate(const char* label, std::uint64_t value);
+  /// The implementation's own per-host slot (host ABI version 2): compare-and-exchange.
+  void* exchange_implementation_state(void* expected, void* desired);
+  /// What the slot holds now.
+  void* implementation_state() const { return implementation_state_; }
 
   /// Handles for network ids, as the implementation sees them (opaque, never dereferenced).
   static lockstep_connection* connection_handle(ConnectionId connection);
@@ -115,6 +119,7 @@ class SimulatedHost {
   std::uint32_t peak_in_flight_io_ = 0;
   bool io_limit_reported_ = false;
   std::vector<std::string> log_lines_;
+  void* implementation_state_ = nullptr;  ///< never dereferenced: the implementation's own
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

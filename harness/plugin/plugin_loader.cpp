@@ -115,11 +115,11 @@ PluginLoadResult load_plugin(const std::string& path) {
   }
   // POSIX guarantees a data pointer from dlsym converts to the function it names.
   const auto get_implementation = reinterpret_cast<lockstep_get_implementation_function>(symbol);
-  const lockstep_implementation* implementation =
-      get_implementation(LOCKSTEP_IMPLEMENTATION_ABI_VERSION);
+  // The argument is the host ABI version (lockstep/implementation.h), not the table's.
+  const lockstep_implementation* implementation = get_implementation(LOCKSTEP_HOST_ABI_VERSION);
   if (implementation == nullptr) {
     return refusal(path, LOCKSTEP_IMPLEMENTATION_SYMBOL "(" +
-                             std::to_string(LOCKSTEP_IMPLEMENTATION_ABI_VERSION) +
+                             std::to_string(LOCKSTEP_HOST_ABI_VERSION) +
                              ") returned NULL: the plugin refuses this host ABI version");
   }
   if (auto problem = check_implementation_table(*implementation)) {

@@ -12,7 +12,7 @@ namespace lockstep::conformance {
 namespace {
 
 // Quick mode is 1000 schedules. A sanitizer build is about ten times slower, so it runs 300:
-// still above the slowest mutant's first failure (216 schedules), and the references' long run
+// still above the slowest mutant's first failure (103 schedules), and the references' long run
 // is still ten times that.
 #if defined(LOCKSTEP_SANITIZED_BUILD)
 constexpr std::uint64_t kQuickRuns = 300;

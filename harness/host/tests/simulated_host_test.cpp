@@ -219,7 +219,8 @@ void start_receives(Fixture& fixture, SimulatedHost& server, int receives) {
     const lockstep_host& peer = *server.table();
     lockstep_listener* listener = nullptr;
     peer.listen(peer.self, "echo://limit", &listener);
-    peer.accept(peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
+    peer.accept(
+        peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
     struct Connected {
       lockstep_connection* end = nullptr;
     };
@@ -235,8 +236,8 @@ void start_receives(Fixture& fixture, SimulatedHost& server, int receives) {
       fixture.sim.sleep_for(1000);
     }
     for (int receive = 0; receive < receives; ++receive) {
-      client.receive(client.self, connected.end,
-                     [](void*, HRESULT, const void*, size_t) {}, nullptr);
+      client.receive(
+          client.self, connected.end, [](void*, HRESULT, const void*, size_t) {}, nullptr);
     }
     client.close_connection(client.self, connected.end);
   });
@@ -259,6 +260,112 @@ TEST(SimulatedHost, InFlightIoAboveTheLimitIsAnAm9Violation) {
   EXPECT_NE(beyond.violations.all()[0].explanation.find("3 I/O operations in flight"),
             std::string::npos);
   EXPECT_EQ(beyond.host.in_flight_io(), 0u) << "closing completed them all";
+}
+
+}  // namespace
+}  // namespace lockstep::harness
+
+namespace lockstep::harness {
+namespace {
+
+// Host ABI version 2: one slot per host for the implementation's own state, compare-and-swap.
+TEST(SimulatedHost, TheImplementationStateSlotIsPerHostAndCompareAndSwap) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(1));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  SimulatedHost first(sim, network, violations, HostConfig{"first"});
+  SimulatedHost second(sim, network, violations, HostConfig{"second"});
+  const lockstep_host& table = *first.table();
+  ASSERT_TRUE(LOCKSTEP_HOST_PROVIDES(&table, exchange_implementation_state));
+  int mine = 1;
+  int theirs = 2;
+  EXPECT_EQ(table.exchange_implementation_state(table.self, nullptr, &mine), nullptr);
+  // A second first-user loses the race: it gets the winner's state and stores nothing.
+  EXPECT_EQ(table.exchange_implementation_state(table.self, nullptr, &theirs), &mine);
+  EXPECT_EQ(first.implementation_state(), &mine);
+  // Another host has its own slot.
+  EXPECT_EQ(second.implementation_state(), nullptr);
+  const lockstep_host& other = *second.table();
+  EXPECT_EQ(other.exchange_implementation_state(other.self, nullptr, &theirs), nullptr);
+  EXPECT_EQ(first.implementation_state(), &mine);
+  // Given back: the slot is empty again, and a stale expectation changes nothing.
+  EXPECT_EQ(table.exchange_implementation_state(table.self, &theirs, nullptr), &mine);
+  EXPECT_EQ(table.exchange_implementation_state(table.self, &mine, nullptr), &mine);
+  EXPECT_EQ(first.implementation_state(), nullptr);
+}
+
+// A plugin built against version 1 sees a shorter struct; LOCKSTEP_HOST_PROVIDES tells a
+// version-2 plugin whether the host it got is older.
+TEST(SimulatedHost, ProvidesTellsAVersionOneTableFromAVersionTwoOne) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(1));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  SimulatedHost host(sim, network, violations, HostConfig{});
+  lockstep_host version_one = *host.table();
+  version_one.abi_version = 1;
+  version_one.struct_size =
+      static_cast<std::uint32_t>(offsetof(lockstep_host, exchange_implementation_state));
+  EXPECT_FALSE(LOCKSTEP_HOST_PROVIDES(&version_one, exchange_implementation_state));
+  EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(&version_one, annotate));
+  EXPECT_TRUE(LOCKSTEP_HOST_PROVIDES(host.table(), exchange_implementation_state));
+}
+
+}  // namespace
+}  // namespace lockstep::harness
+
+namespace lockstep::harness {
+namespace {
+
+// AM9's "this instance" is the host (docs/CONTRACT.md): two channels' worth of I/O on two
+// connections of one host add up against the one io_limit; the same I/O on two hosts does not.
+std::uint64_t am9_violations_with_two_connections(bool one_host) {
+  Simulation sim(SimulationConfig{}, make_random_walk_strategy(5));
+  FakeNetwork network(sim, FaultPlan::none());
+  ViolationLog violations(sim);
+  HostConfig limited;
+  limited.io_limit = 2;
+  SimulatedHost first(sim, network, violations, limited);
+  SimulatedHost second(sim, network, violations, limited);
+  SimulatedHost server(sim, network, violations, HostConfig{"server"});
+  const lockstep_host* users[2] = {first.table(), one_host ? first.table() : second.table()};
+  sim.spawn("script", [&] {
+    const lockstep_host& peer = *server.table();
+    lockstep_listener* listener = nullptr;
+    peer.listen(peer.self, "echo://shared-limit", &listener);
+    for (int accept = 0; accept < 2; ++accept) {
+      peer.accept(
+          peer.self, listener, [](void*, HRESULT, lockstep_connection*) {}, nullptr);
+    }
+    lockstep_connection* ends[2] = {nullptr, nullptr};
+    for (int user = 0; user < 2; ++user) {
+      const lockstep_host& host = *users[user];
+      host.connect(
+          host.self, "echo://shared-limit",
+          [](void* state, HRESULT, lockstep_connection* connection) {
+            *static_cast<lockstep_connection**>(state) = connection;
+          },
+          &ends[user]);
+    }
+    while (ends[0] == nullptr || ends[1] == nullptr) {
+      sim.sleep_for(1000);
+    }
+    // Two receives on the first connection, one on the second: 3 in flight together.
+    for (int user : {0, 0, 1}) {
+      const lockstep_host& host = *users[user];
+      host.receive(
+          host.self, ends[user], [](void*, HRESULT, const void*, size_t) {}, nullptr);
+    }
+    for (int user = 0; user < 2; ++user) {
+      users[user]->close_connection(users[user]->self, ends[user]);
+    }
+  });
+  sim.run();
+  return violations.count("AM9");
+}
+
+TEST(SimulatedHost, TheIoLimitIsSharedByEverythingOnOneHost) {
+  EXPECT_EQ(am9_violations_with_two_connections(true), 1u);
+  EXPECT_EQ(am9_violations_with_two_connections(false), 0u);
 }
 
 }  // namespace

@@ -527,6 +527,28 @@ TEST(FakeNetwork, CloseAbortsLocalOperationsAndDropsThePeer) {
             WS_E_ENDPOINT_DISCONNECTED);
 }
 
+// host.h states it for peers: a close looks like a drop to the other end, and what that end had
+// not read yet is gone, although each send had completed (it was in the inbox).
+TEST(FakeNetwork, CloseDiscardsThePeersUnreadMessages) {
+  World world(12, quiet_plan(1'000'000));
+  const Connection connection = establish(world);
+  Sent first;
+  Sent second;
+  ASSERT_EQ(world.network.send(connection.client, "one", immediate_sink(), record_into(first)),
+            S_OK);
+  ASSERT_EQ(world.network.send(connection.client, "two", immediate_sink(), record_into(second)),
+            S_OK);
+  EXPECT_EQ(world.simulation.run().outcome, Outcome::completed);
+  ASSERT_EQ(first.result, S_OK);  // both are in the server's inbox now
+  ASSERT_EQ(second.result, S_OK);
+  world.network.close(connection.client);
+  Received unread;
+  EXPECT_EQ(world.network.receive(connection.server, immediate_sink(), record_into(unread)),
+            WS_E_ENDPOINT_DISCONNECTED)
+      << "the server end is dropped: its unread messages are discarded";
+  EXPECT_EQ(unread.calls, 0);
+}
+
 TEST(FakeNetwork, CloseListenerAbortsAcceptsAndTurnsAwayWaitingConnects) {
   World world(12, quiet_plan(1'000));
   std::vector<HRESULT> accepts;

@@ -123,10 +123,11 @@ TEST(PluginLoader, RefusesALibraryWithoutTheSymbol) {
 }
 
 TEST(PluginLoader, RefusesAPluginThatReturnsNull) {
+  // The plugin is asked with the host ABI version (2 since the per-host state slot).
   EXPECT_EQ(refusal_of(TEST_PLUGIN_REFUSING),
             std::string("plugin '") + TEST_PLUGIN_REFUSING +
-                "': lockstep_get_implementation(1) returned NULL: the plugin refuses this host "
-                "ABI version");
+                "': lockstep_get_implementation(" + std::to_string(LOCKSTEP_HOST_ABI_VERSION) +
+                ") returned NULL: the plugin refuses this host ABI version");
 }
 
 TEST(PluginLoader, RefusesANewerAbiVersion) {

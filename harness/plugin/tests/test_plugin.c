@@ -137,6 +137,7 @@ const lockstep_implementation* TEST_PLUGIN_SYMBOL(uint32_t host_abi_version) {
   (void)&implementation; /* every variant keeps the same table; this one never hands it out */
   return NULL;
 #else
-  return host_abi_version == LOCKSTEP_IMPLEMENTATION_ABI_VERSION ? &implementation : NULL;
+  /* Any host at least as new as the headers this was built with (members are only appended). */
+  return host_abi_version >= LOCKSTEP_HOST_ABI_VERSION ? &implementation : NULL;
 #endif
 }

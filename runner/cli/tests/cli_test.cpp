@@ -168,7 +168,7 @@ TEST(Cli, BadReplayFilesAreExitTwo) {
   EXPECT_EQ(future.exit_code, 2);
   EXPECT_NE(future.output.find("newer"), std::string::npos) << future.output;
   std::ofstream(directory / "unknown.replay")
-      << "lockstep-replay 1\nimplementation nobody\nbuild x\nsuite echo\nrun-seed 1\nschedule 0\n"
+      << "lockstep-replay 2\nimplementation nobody\nbuild x\nsuite echo\nrun-seed 1\nschedule 0\n"
          "seed 1\nstrategy random\nfault-plan x\nrule AM3\ntrace-hash 0000000000000000\n"
          "explanation x\ndecisions \nend\n";
   const Outcome unknown = run_lockstep("replay " + (directory / "unknown.replay").string());

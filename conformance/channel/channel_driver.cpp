@@ -272,7 +272,8 @@ void ChannelDriver::check_state_after(DriverCall& record) {
 }
 
 // CH4: a close waits for the I/O started before it. Checked when a close of an OPEN channel
-// (the one close that does the closing) returns having
+// (the one close that does the closing) returns S_OK (a graceful close: one that failed, or
+// found the channel faulted meanwhile, may have cut its I/O short) having
 // completed synchronously: a send the implementation handed to the host is then still in flight
 // (its completion has not run) only if the close did not wait for it. Not once an abort or a
 // drop happened: they end I/O without waiting by design (CH1, CH6), and a failing send's
@@ -280,8 +281,18 @@ void ChannelDriver::check_state_after(DriverCall& record) {
 // this way: by the time the caller sees its completion, later work may have started new I/O.
 void ChannelDriver::check_close_waited(const DriverCall& close) {
   if (close.state_before != WS_CHANNEL_STATE_OPEN || aborts_ > 0 ||
-      world_.network().stats().drops > 0 || !close.call->completed_synchronously()) {
+      world_.network().stats().drops > 0 || !close.call->completed_synchronously() ||
+      close.call->result() != S_OK) {
     return;
+  }
+  for (const auto& record : calls_) {
+    const HRESULT result = record->call != nullptr && record->call->completed()
+                               ? record->call->result()
+                               : S_OK;
+    if (result == WS_E_QUOTA_EXCEEDED || result == WS_E_OBJECT_FAULTED ||
+        result == WS_E_ENDPOINT_DISCONNECTED || result == WS_E_OPERATION_ABORTED) {
+      return;  // the channel faulted (a message over the quota, say): its I/O ended by design
+    }
   }
   if (host_.in_flight_sends() > 0) {
     world_.violations().record("CH4", close.call->label(),

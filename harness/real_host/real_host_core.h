@@ -97,6 +97,8 @@ struct RealHost::Core {
   std::vector<std::string> log_lines;
   bool io_limit_reported = false;
 
+  /// exchange_implementation_state's slot: a compare-and-swap on real threads.
+  std::atomic<void*> implementation_state{nullptr};
   std::atomic<std::uint32_t> in_flight_io{0};
   std::atomic<std::uint32_t> peak_in_flight_io{0};
   std::atomic<std::uint64_t> work_items_run{0};

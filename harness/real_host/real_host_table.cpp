@@ -117,6 +117,13 @@ void log(void* self, const char* message) {
 void annotate(void* self, const char* label, uint64_t value) {
   core(self).annotate(label, value);
 }
+void* exchange_implementation_state(void* self, void* expected, void* desired) {
+  void* held = expected;
+  // On failure compare_exchange_strong writes what the slot holds into `held`: either way
+  // `held` ends up the slot's value before the call, which is what the host table returns.
+  core(self).implementation_state.compare_exchange_strong(held, desired);
+  return held;
+}
 
 }  // namespace
 
@@ -154,6 +161,7 @@ void fill_real_host_table(lockstep_host& table, RealHost::Core& host) {
   table.error_free = &error_free;
   table.log = &log;
   table.annotate = &annotate;
+  table.exchange_implementation_state = &exchange_implementation_state;
 }
 
 }  // namespace lockstep::real_host

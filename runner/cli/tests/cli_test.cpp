@@ -169,7 +169,7 @@ TEST(Cli, BadReplayFilesAreExitTwo) {
   EXPECT_NE(future.output.find("newer"), std::string::npos) << future.output;
   std::ofstream(directory / "unknown.replay")
       << "lockstep-replay 2\nimplementation nobody\nbuild x\nsuite echo\nrun-seed 1\nschedule 0\n"
-         "seed 1\nstrategy random\nfault-plan x\nrule AM3\ntrace-hash 0000000000000000\n"
+         "seed 1\nstrategy random\npct-steps 0\nfault-plan x\nrule AM3\ntrace-hash 0000000000000000\n"
          "explanation x\ndecisions \nend\n";
   const Outcome unknown = run_lockstep("replay " + (directory / "unknown.replay").string());
   EXPECT_EQ(unknown.exit_code, 2);

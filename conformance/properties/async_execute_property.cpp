@@ -38,7 +38,8 @@ PropertyCase run_async_execute_case(const lockstep_implementation& implementatio
 }
 
 void check_async_execute_case(const lockstep_implementation& implementation,
-                              AsyncExecuteCaseRecorder& recorder, const std::string& focus_rule) {
+                              AsyncExecuteCaseRecorder& recorder, const std::string& focus_rule,
+                              const std::vector<std::string>& accepted_rules) {
   const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
   const AsyncExecuteCaseSettings settings = generate_async_execute_settings();
   const auto commands =
@@ -46,6 +47,7 @@ void check_async_execute_case(const lockstep_implementation& implementation,
   PropertyCase run = run_async_execute_case_counting(implementation, schedule_seed, settings,
                                                      commands, nullptr, recorder.steps_run);
   run.focus_rule = focus_rule;
+  run.accepted_rules = accepted_rules;
   recorder.cases.record(run);
   if (run.failed()) {
     recorder.last_failing_settings = settings;

@@ -39,8 +39,10 @@ struct AsyncExecuteCaseRecorder {
 
 /// The body of the property (draws the seed, settings and commands; RC_FAILs on a failure).
 /// With `focus_rule`, only a violation of that rule fails the case (see PropertyCase).
+/// A case that breaks only `accepted_rules` (known false alarms) holds.
 void check_async_execute_case(const lockstep_implementation& implementation,
                               AsyncExecuteCaseRecorder& recorder,
-                              const std::string& focus_rule = {});
+                              const std::string& focus_rule = {},
+                              const std::vector<std::string>& accepted_rules = {});
 
 }  // namespace lockstep::conformance::properties

@@ -27,11 +27,13 @@ PropertyCase run_channel_case(const lockstep_implementation& implementation,
 }
 
 void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
-                        ChannelCaseRecorder& recorder, const std::string& focus_rule) {
+                        ChannelCaseRecorder& recorder, const std::string& focus_rule,
+                        const std::vector<std::string>& accepted_rules) {
   const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto commands = *rc::state::gen::commands(ChannelModel{}, channel_command_generator());
   PropertyCase run = run_channel_case(implementation, schedule_seed, commands, claim);
   run.focus_rule = focus_rule;
+  run.accepted_rules = accepted_rules;
   recorder.cases.record(run);
   if (run.failed()) {
     recorder.last_failing_commands = commands;

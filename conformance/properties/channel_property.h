@@ -41,7 +41,9 @@ struct ChannelCaseRecorder {
 
 /// The body of the property (draws the seed and the commands; RC_FAILs on a failing case).
 /// With `focus_rule`, only a violation of that rule fails the case (see PropertyCase).
+/// A case that breaks only `accepted_rules` (known false alarms) holds.
 void check_channel_case(const lockstep_implementation& implementation, ChannelClaim claim,
-                        ChannelCaseRecorder& recorder, const std::string& focus_rule = {});
+                        ChannelCaseRecorder& recorder, const std::string& focus_rule = {},
+                        const std::vector<std::string>& accepted_rules = {});
 
 }  // namespace lockstep::conformance::properties

@@ -1,6 +1,7 @@
 // Recording, describing and writing out the cases of stateful properties.
 #include "conformance/properties/property_case.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -120,10 +121,26 @@ std::string PropertyCase::to_replay_text() const {
   return text;
 }
 
+bool PropertyCase::broke_only_accepted_rules() const {
+  const Outcome end = outcome.world.run.outcome;
+  if (outcome.world.violations.empty() || (end != Outcome::completed && end != Outcome::stopped)) {
+    return false;
+  }
+  for (const harness::Violation& violation : outcome.world.violations) {
+    if (std::find(accepted_rules.begin(), accepted_rules.end(), violation.rule) ==
+        accepted_rules.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void CaseRecorder::record(const PropertyCase& run) {
   ++runs_;
   if (run.failed()) {
     last_failure_ = run;
+  } else if (run.focus_rule.empty() && run.broke_only_accepted_rules()) {
+    ++accepted_runs_;
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "conformance/registry/known_false_alarms.h"
+
 namespace lockstep::conformance::properties {
 
 namespace {
@@ -35,7 +37,9 @@ std::vector<PropertyTarget> property_targets(std::string_view part,
     }
     PropertyTarget target;
     target.implementation = &implementation;
-    if (implementation.kind == "mutant" && implementation.defective_part == part) {
+    if (implementation.must_pass()) {
+      target.accepted_false_alarms = known_false_alarm_rules(implementation.name);
+    } else if (implementation.kind == "mutant" && implementation.defective_part == part) {
       if (std::find(rules.begin(), rules.end(), implementation.breaks) == rules.end()) {
         if (not_judged != nullptr) {
           not_judged->push_back(implementation.name);
@@ -53,6 +57,9 @@ void PrintTo(const PropertyTarget& target, std::ostream* os) {
   *os << target.implementation->name
       << (target.must_fail_on.empty() ? " (must hold)"
                                       : " (must fail on " + target.must_fail_on + ")");
+  for (const std::string& rule : target.accepted_false_alarms) {
+    *os << " (accepting known false alarm " << rule << ")";
+  }
 }
 
 std::string test_name_of(std::string name) {

@@ -2,9 +2,11 @@
 //
 // Why it exists: a property is written once and run against every implementation that
 // provides the part it exercises. The verdict it must reach follows from the registry: a
-// mutant whose defect is in that part must fail on the rule it declares; everything else
-// there (the reference, and mutants whose defect is in another part, whose copy of this part
-// is the reference's) must hold.
+// mutant whose defect is in that part must fail on the rule it declares; a correct
+// implementation (Implementation::must_pass(): the reference and the independent ones) must
+// hold, and so must a mutant whose defect is in another part (its copy of this part is the
+// reference's). A correct implementation's known false alarms (known_false_alarms.h) are
+// accepted, and only those.
 #pragma once
 
 #include <ostream>
@@ -20,6 +22,8 @@ struct PropertyTarget {
   const Implementation* implementation = nullptr;
   /// The rule the property must fail on; empty when it must hold.
   std::string must_fail_on;
+  /// Rules a case may break and still hold: the implementation's known false alarms.
+  std::vector<std::string> accepted_false_alarms;
 };
 
 /// The bundled implementations that provide `part` ("channel", "service-host" or

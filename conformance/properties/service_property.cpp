@@ -38,13 +38,15 @@ PropertyCase run_service_case(const lockstep_implementation& implementation,
 }
 
 void check_service_case(const lockstep_implementation& implementation,
-                        ServiceCaseRecorder& recorder, const std::string& focus_rule) {
+                        ServiceCaseRecorder& recorder, const std::string& focus_rule,
+                        const std::vector<std::string>& accepted_rules) {
   const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
   const ServiceCaseSettings settings = generate_service_settings();
   const auto commands = *rc::state::gen::commands(ServiceModel{}, service_command_generator());
   PropertyCase run = run_service_case_counting(implementation, schedule_seed, settings, commands,
                                                nullptr, recorder.calls_invoked);
   run.focus_rule = focus_rule;
+  run.accepted_rules = accepted_rules;
   recorder.cases.record(run);
   if (run.failed()) {
     recorder.last_failing_settings = settings;

@@ -38,7 +38,9 @@ struct ServiceCaseRecorder {
 
 /// The body of the property (draws the seed, settings and commands; RC_FAILs on a failure).
 /// With `focus_rule`, only a violation of that rule fails the case (see PropertyCase).
+/// A case that breaks only `accepted_rules` (known false alarms) holds.
 void check_service_case(const lockstep_implementation& implementation,
-                        ServiceCaseRecorder& recorder, const std::string& focus_rule = {});
+                        ServiceCaseRecorder& recorder, const std::string& focus_rule = {},
+                        const std::vector<std::string>& accepted_rules = {});
 
 }  // namespace lockstep::conformance::properties

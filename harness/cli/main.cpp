@@ -89,7 +89,7 @@ int list_command(const std::string& format) {
   }
   std::printf("implementations:\n");
   for (const auto& implementation : implementations) {
-    std::printf("  %-34s %-9s %-5s %s\n", implementation.name.c_str(), implementation.kind.c_str(),
+    std::printf("  %-34s %-11s %-5s %s\n", implementation.name.c_str(), implementation.kind.c_str(),
                 implementation.breaks.empty() ? "-" : implementation.breaks.c_str(),
                 implementation.description.c_str());
   }

@@ -45,7 +45,10 @@ TEST_P(ChannelLifecycleProperty, ReachesTheRegistrysVerdict) {
   ChannelCaseRecorder recorder;
   judge_target(
       "channel lifecycle", target,
-      [&] { check_channel_case(table, ChannelClaim::rules_only, recorder, target.must_fail_on); },
+      [&] {
+        check_channel_case(table, ChannelClaim::rules_only, recorder, target.must_fail_on,
+                           target.accepted_false_alarms);
+      },
       recorder.cases, not_reached_reason(target.implementation->name));
 }
 

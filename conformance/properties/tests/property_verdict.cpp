@@ -38,6 +38,13 @@ TargetVerdict judge_target(const std::string& property, const PropertyTarget& ta
   const auto& minimal = cases.last_failure();
   std::cout << property << " over " << name << ": " << (verdict.check.failed ? "failed" : "held")
             << " after " << cases.runs() << " cases";
+  if (!target.accepted_false_alarms.empty()) {
+    std::cout << " (" << cases.accepted_runs() << " of them broke only known false alarms:";
+    for (const std::string& rule : target.accepted_false_alarms) {
+      std::cout << " " << rule;
+    }
+    std::cout << ", see known_false_alarms.cpp)";
+  }
   if (verdict.check.failed && minimal.has_value()) {
     verdict.names_declared_rule = must_fail && minimal->names_rule(target.must_fail_on);
     const std::string file =

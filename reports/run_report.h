@@ -72,7 +72,7 @@ struct SuiteRun {
 
 struct ImplementationReport {
   std::string name;
-  std::string kind;                        ///< "reference" or "mutant"
+  std::string kind;                        ///< "reference", "independent", "mutant", "plugin"
   std::string expected_rule;               ///< for a mutant: the rule it is known to break
   std::vector<SuiteRun> suites;            ///< the suites that applied, in registry order
   std::vector<std::string> rules_checked;  ///< rule ids those suites check, in catalogue order

@@ -1,6 +1,6 @@
-// The bundled implementations: the reference (client channel, WsAsyncExecute, service host) and
-// its mutants,
-// the archetype echo call and its defective variants.
+// The bundled implementations: the reference (client channel, WsAsyncExecute, service host),
+// the independent implementations, the reference's mutants, the archetype echo call and its
+// defective variants.
 #include "conformance/registry/implementations.h"
 
 #include <deque>
@@ -9,6 +9,9 @@
 #include "channel.h"
 #include "channel_defects.h"
 #include "conformance/scenarios/echo_scenario.h"
+#include "dispatcher_service_host.h"
+#include "eager_channel.h"
+#include "queued_channel.h"
 #include "reference_implementation.h"
 #include "reference_service_host.h"
 
@@ -51,6 +54,36 @@ Implementation reference_mutant(const FixtureMutant& entry, const char* defectiv
   return mutant;
 }
 
+// Correct implementations written apart from the reference (fixtures/independent/), each of
+// its own design: false-positive guards.
+std::vector<Implementation> independent_implementations() {
+  struct Entry {
+    const lockstep_implementation* table;
+    const char* description;
+  };
+  const Entry entries[] = {
+      {queued_channel_implementation(),
+       "independent client channel: every operation through one per-channel FIFO drained by "
+       "host work items, completions told from them"},
+      {eager_channel_implementation(),
+       "independent client channel: synchronous whenever it can (read-ahead, sends the host "
+       "took, close with nothing in flight), asynchronous only when it must"},
+      {dispatcher_service_host_implementation(),
+       "independent service host: one dispatcher per accepted channel, one request at a time, "
+       "its own cancel and free-state bookkeeping"},
+  };
+  std::vector<Implementation> all;
+  for (const Entry& entry : entries) {
+    Implementation implementation;
+    implementation.name = entry.table->name;
+    implementation.kind = "independent";
+    implementation.description = entry.description;
+    implementation.table = entry.table;
+    all.push_back(std::move(implementation));
+  }
+  return all;
+}
+
 std::vector<Implementation> build_bundled() {
   std::vector<Implementation> all;
   Implementation reference;
@@ -61,6 +94,9 @@ std::vector<Implementation> build_bundled() {
       "against every rule";
   reference.table = &new_reference_table("reference", 0).base;
   all.push_back(std::move(reference));
+  for (Implementation& independent : independent_implementations()) {
+    all.push_back(std::move(independent));
+  }
   std::size_t count = 0;
   const reference_channel_mutant* mutants = reference_channel_mutants(&count);
   for (std::size_t index = 0; index < count; ++index) {
@@ -100,11 +136,6 @@ std::vector<Implementation> build_bundled() {
 const std::vector<Implementation>& bundled_implementations() {
   static const std::vector<Implementation> all = build_bundled();
   return all;
-}
-
-bool expected_correct(const Implementation& implementation) {
-  return implementation.kind != "mutant" && implementation.kind != "plugin" &&
-         implementation.breaks.empty();
 }
 
 const Implementation* find_bundled_implementation(std::string_view name) {

@@ -1,7 +1,7 @@
 // No false alarms: every correct implementation in the tree passes every suite that applies to
 // it, under the random walk and under PCT of depth 1 to 5, over three run seeds.
 //
-// Which implementations: every bundled entry the registry calls expected_correct (so an
+// Which implementations: every bundled entry the registry says must_pass() (so an
 // implementation added to the registry's correct set is run here without touching this file),
 // and the correct plugins built in the tree (LOCKSTEP_CORRECT_PLUGINS, from CMake: the worked
 // vendor example). One CTest test per implementation, suite and strategy, so that ctest -j
@@ -94,7 +94,7 @@ std::vector<Target> correct_targets() {
   // (implementation, what --impl takes to reproduce: a bundled name or the plugin's path)
   std::vector<std::pair<const Implementation*, std::string>> correct;
   for (const Implementation& implementation : bundled_implementations()) {
-    if (expected_correct(implementation)) {
+    if (implementation.must_pass()) {
       correct.emplace_back(&implementation, implementation.name);
     }
   }
@@ -170,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(InTheTree, CorrectImplementation, ::testing::ValuesIn(c
 TEST(CorrectImplementations, TheRegistrysCorrectSetHasTheReferencesAndNoMutant) {
   std::vector<std::string> names;
   for (const Implementation& implementation : bundled_implementations()) {
-    if (expected_correct(implementation)) {
+    if (implementation.must_pass()) {
       EXPECT_NE(implementation.kind, "mutant") << implementation.name;
       EXPECT_TRUE(implementation.breaks.empty()) << implementation.name;
       names.push_back(implementation.name);

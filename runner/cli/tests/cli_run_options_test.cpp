@@ -39,7 +39,13 @@ TEST(CliRunOptions, JobsDoNotChangeAnyByte) {
   EXPECT_EQ(read_text(directory / "junit.xml"), junit);
   EXPECT_EQ(read_text(directory / "index.html"), html);
   EXPECT_TRUE(failure_files(directory) == files) << "replay and trace files, shrunk ones too";
-  EXPECT_FALSE(read_report(directory)["implementations"][1]["failures"].empty());
+  bool a_mutant_has_failures = false;
+  const nlohmann::json written = read_report(directory);
+  for (const auto& implementation : written["implementations"]) {
+    a_mutant_has_failures = a_mutant_has_failures ||
+                            (implementation["kind"] == "mutant" && !implementation["failures"].empty());
+  }
+  EXPECT_TRUE(a_mutant_has_failures);
   std::size_t shrunk = 0;
   for (const auto& [name, text] : files) {
     shrunk += name.ends_with(".shrunk.replay") ? 1 : 0;

@@ -3,12 +3,27 @@
 
 #include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
-#include "conformance/service/service_schedule.h"
+#include "conformance/patterns/pattern_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
+#include "conformance/service/service_schedule.h"
 
 namespace lockstep::conformance {
 
 namespace {
+
+// A pattern suite: the family's part in both roles, against every pattern on the other side.
+Suite pattern_suite(PatternFamily family, std::string description, std::vector<std::string> rules) {
+  return Suite{
+      pattern_family_name(family), std::move(description), std::move(rules),
+      [family](const Implementation& implementation) {
+        return implementation.table != nullptr && provides_pattern(*implementation.table, family);
+      },
+      [family](const Implementation& implementation, std::uint64_t seed,
+               std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        return static_cast<harness::ScheduleOutcome>(run_pattern_schedule(
+            *implementation.table, family, seed, std::move(strategy), options));
+      }};
+}
 
 std::vector<Suite> build_suites() {
   std::vector<Suite> all;
@@ -23,9 +38,17 @@ std::vector<Suite> build_suites() {
       },
       [](const Implementation& implementation, std::uint64_t seed,
          std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
-        return static_cast<harness::ScheduleOutcome>(run_async_execute_schedule(
-            *implementation.table, seed, std::move(strategy), options));
+        return static_cast<harness::ScheduleOutcome>(
+            run_async_execute_schedule(*implementation.table, seed, std::move(strategy), options));
       }});
+  all.push_back(pattern_suite(
+      PatternFamily::async_result,
+      "IAsyncResult pattern: Begin/End as client proxy (against Begin/End, event-based, "
+      "task-returning and synchronous services) and as service (called by IAsyncResult, "
+      "event-based, task-based and plain channel clients); callbacks or End from the caller, "
+      "second Ends, argument errors, channels and work completing synchronously, later, early "
+      "or refusing; checks AP1-AP5 and MX1",
+      {"AP1", "AP2", "AP3", "AP4", "AP5", "MX1"}));
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
@@ -57,6 +80,13 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(
             run_echo_schedule(echo, seed, std::move(strategy), options));
       }});
+  all.push_back(pattern_suite(
+      PatternFamily::event_based,
+      "event-based pattern: MethodAsync/Completed/CancelAsync/IsBusy as client proxy on a "
+      "captured single-threaded context and as service, against every pattern on the other "
+      "side; duplicate and NULL userStates while busy, cancels early, late and of unknown "
+      "states, progress handlers; checks EV1-EV7 and MX1",
+      {"EV1", "EV2", "EV3", "EV4", "EV5", "EV6", "EV7", "MX1"}));
   all.push_back(Suite{
       "service",
       "service host: clients with several requests, operations completing synchronously or "
@@ -72,6 +102,13 @@ std::vector<Suite> build_suites() {
         return static_cast<harness::ScheduleOutcome>(
             run_service_schedule(*implementation.table, seed, std::move(strategy), options));
       }});
+  all.push_back(pattern_suite(
+      PatternFamily::task_based,
+      "task-based pattern: tasks as client proxy and as task-returning service, against every "
+      "pattern on the other side; tokens none, pre-cancelled or cancelled while running, "
+      "continuations inline or asynchronous, before or after completion, waits, tasks left "
+      "alone; checks TK1-TK5 and MX1",
+      {"TK1", "TK2", "TK3", "TK4", "TK5", "MX1"}));
   return all;
 }
 
@@ -80,6 +117,19 @@ std::vector<Suite> build_suites() {
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> all = build_suites();
   return all;
+}
+
+std::vector<std::string> suites_checking(std::string_view rule) {
+  std::vector<std::string> names;
+  for (const Suite& suite : suites()) {
+    for (const std::string& checked : suite.rules) {
+      if (checked == rule) {
+        names.push_back(suite.name);
+        break;
+      }
+    }
+  }
+  return names;
 }
 
 const Suite* find_suite(std::string_view name) {

@@ -79,10 +79,12 @@ int list_command(const std::string& format) {
     }
     document["rules"] = nlohmann::ordered_json::array();
     for (const auto& rule : rules) {
-      document["rules"].push_back({{"id", rule.id},
-                                   {"family", rule.family},
-                                   {"title", rule.title},
-                                   {"source", rule.source}});
+      document["rules"].push_back(
+          {{"id", rule.id},
+           {"family", rule.family},
+           {"title", rule.title},
+           {"source", rule.source},
+           {"checked_by", lockstep::conformance::suites_checking(rule.id)}});
     }
     std::printf("%s\n", document.dump(2).c_str());
     return kExitPass;
@@ -99,8 +101,10 @@ int list_command(const std::string& format) {
   }
   std::printf("rules:\n");
   for (const auto& rule : rules) {
-    std::printf("  %-5s %-26s %s\n", std::string(rule.id).c_str(), std::string(rule.family).c_str(),
-                std::string(rule.title).c_str());
+    const bool checked = !lockstep::conformance::suites_checking(rule.id).empty();
+    std::printf("  %-5s %-26s %s%s\n", std::string(rule.id).c_str(),
+                std::string(rule.family).c_str(), std::string(rule.title).c_str(),
+                checked ? "" : "  [not checked by any suite]");
   }
   return kExitPass;
 }
@@ -114,6 +118,12 @@ int explain_command(const std::string& id) {
   std::printf("%s (%s): %s\n\n%s\n\nSource: %s\n", std::string(rule->id).c_str(),
               std::string(rule->family).c_str(), std::string(rule->title).c_str(),
               std::string(rule->text).c_str(), std::string(rule->source).c_str());
+  std::string checked_by;
+  for (const std::string& suite : lockstep::conformance::suites_checking(rule->id)) {
+    checked_by += (checked_by.empty() ? "" : ", ") + suite;
+  }
+  std::printf("Checked by: %s\n",
+              checked_by.empty() ? "no suite (not checked)" : checked_by.c_str());
   return kExitPass;
 }
 

@@ -45,6 +45,9 @@ class SynchronizationContext {
   void pump_for(std::uint64_t duration_ns);
   /// True while the context's thread is inside a posted function.
   bool inside_posted_function() const { return inside_; }
+  /// True while the context's thread is blocked in a pump with nothing queued: anything
+  /// posted now would run. False while it is busy elsewhere (or stuck there).
+  bool pumping() const { return waiting_ && queue_.empty(); }
   /// Runs on the context's thread after each posted function.
   void set_after_each(std::function<void()> hook) { after_each_ = std::move(hook); }
   std::uint64_t posted() const { return posted_; }

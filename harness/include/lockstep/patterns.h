@@ -151,7 +151,8 @@ typedef struct lockstep_service_work {
  * then. */
 
 typedef struct lockstep_async_result lockstep_async_result; /* the implementation's own */
-typedef void (*lockstep_async_callback)(lockstep_async_result* result);
+/* The caller's callback: the result, and begin's async_state (what async_state(result) says). */
+typedef void (*lockstep_async_callback)(lockstep_async_result* result, void* async_state);
 
 typedef struct lockstep_async_result_functions {
   uint32_t struct_size;

@@ -1,0 +1,212 @@
+// A client's channel, proxy and calls.
+#include "conformance/patterns/pattern_client.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace lockstep::conformance {
+
+PatternClient::PatternClient(ExchangeLedger& ledger, PatternScenario& scenario,
+                             ClientPattern pattern, const PatternParts& parts,
+                             harness::SimulatedHost& host, std::string address, std::uint32_t index)
+    : ledger_(ledger),
+      scenario_(scenario),
+      pattern_(pattern),
+      parts_(parts),
+      host_(host),
+      address_(std::move(address)),
+      index_(index),
+      waiters_(std::make_unique<FiberWaiters>(ledger.world().simulation())) {}
+
+PatternClient::~PatternClient() = default;
+
+std::string PatternClient::label(std::uint32_t call) const {
+  return "client " + std::to_string(index_ + 1) + " call " + std::to_string(call + 1) + " (" +
+         client_pattern_name(pattern_) + ")";
+}
+
+bool PatternClient::open_channel() {
+  const lockstep_channel_functions& channel = *parts_.channel;
+  if (FAILED(channel.create_channel(parts_.channel_self, host_.table(), &channel_, nullptr))) {
+    channel_ = nullptr;
+    return false;
+  }
+  if (FAILED(channel.open_channel(channel_, address_.c_str(), nullptr, nullptr))) {
+    close_channel();  // a refused connect (fault plan): this client makes no call
+    return false;
+  }
+  proxy_channel_ = std::make_unique<ProxyChannel>(ledger_, host_, channel, channel_,
+                                                  [this](const PatternCall&, bool with_context) {
+                                                    return scenario_.channel_mode(with_context);
+                                                  });
+  return true;
+}
+
+void PatternClient::close_channel() {
+  if (channel_ == nullptr) {
+    return;
+  }
+  const lockstep_channel_functions& channel = *parts_.channel;
+  channel.close_channel(channel_, nullptr, nullptr);
+  channel.free_channel(channel_);
+  channel_ = nullptr;
+}
+
+void PatternClient::plain_call(PatternCall& call) {
+  // The harness as a WWSAPI caller: request_reply (or send) with a context, then the wire.
+  const std::string request =
+      std::string(1, static_cast<char>(call.one_way ? kOneWayOperation : kRequestReplyOperation)) +
+      call.body;
+  char reply[LOCKSTEP_PATTERN_REPLY_CAPACITY + 1];
+  std::size_t reply_size = 0;
+  struct Completion {
+    FiberWaiters* waiters;
+    bool done = false;
+    HRESULT result = S_OK;
+  } completion{waiters_.get()};
+  WS_ASYNC_CONTEXT context{[](HRESULT result, WS_CALLBACK_MODEL, void* state) {
+                             auto* done = static_cast<Completion*>(state);
+                             done->result = result;
+                             done->done = true;
+                             done->waiters->notify();
+                           },
+                           &completion};
+  const lockstep_channel_functions& functions = *proxy_channel_->pattern_channel()->functions;
+  lockstep_channel* channel = proxy_channel_->pattern_channel()->channel;
+  HRESULT result =
+      call.one_way
+          ? functions.send_message(channel, request.data(), request.size(), &context, nullptr)
+          : functions.request_reply(channel, request.data(), request.size(), reply, sizeof(reply),
+                                    &reply_size, &context, nullptr);
+  if (result == WS_S_ASYNC) {
+    waiters_->wait_until([&completion] { return completion.done; }, "plain call");
+    result = completion.result;
+  }
+  std::string body;
+  if (SUCCEEDED(result) && !call.one_way) {
+    const std::string wire(reply, std::min(reply_size, sizeof(reply)));
+    if (!wire.empty() && wire[0] == LOCKSTEP_WIRE_REPLY) {
+      body = wire.substr(1);
+    } else {
+      result = wire.empty() || wire[0] != LOCKSTEP_WIRE_FAULT ? WS_E_INVALID_FORMAT
+                                                              : WS_E_ENDPOINT_FAULT_RECEIVED;
+    }
+  }
+  ledger_.check_outcome(call, PatternRole::client, result, body, "the plain call");
+}
+
+void PatternClient::run() {
+  if (!open_channel()) {
+    return;
+  }
+  const lockstep_host* table = host_.table();
+  const lockstep_pattern_channel* channel = proxy_channel_->pattern_channel();
+  HRESULT created = S_OK;
+  switch (pattern_) {
+    case ClientPattern::async_result:
+      created = parts_.async_result->create_proxy(parts_.async_result_self, table, channel,
+                                                  &instance_, nullptr);
+      if (SUCCEEDED(created)) {
+        async_result_ = std::make_unique<AsyncResultDriver>(ledger_, host_, *parts_.async_result,
+                                                            instance_, PatternRole::client);
+      }
+      break;
+    case ClientPattern::event_based:
+      created = parts_.event_based->create_proxy(parts_.event_based_self, table, channel,
+                                                 &instance_, nullptr);
+      if (SUCCEEDED(created)) {
+        context_ = std::make_unique<harness::SynchronizationContext>(
+            ledger_.world().simulation(), "client-" + std::to_string(index_ + 1) + "-context");
+        context_->bind_current_thread();
+        event_based_ = std::make_unique<EventDriver>(ledger_, host_, *parts_.event_based, instance_,
+                                                     PatternRole::client, *context_);
+      }
+      break;
+    case ClientPattern::task_based:
+      created = parts_.task_based->create_proxy(parts_.task_based_self, table, channel, &instance_,
+                                                nullptr);
+      if (SUCCEEDED(created)) {
+        task_based_ = std::make_unique<TaskDriver>(ledger_, host_, *parts_.task_based, instance_,
+                                                   PatternRole::client);
+      }
+      break;
+    case ClientPattern::channel:
+      break;
+  }
+  if (FAILED(created)) {
+    close_channel();
+    // Not a rule of its own: a proxy that cannot be created fails the schedule.
+    throw std::runtime_error(std::string(client_pattern_name(pattern_)) +
+                             ": create_proxy failed with " + hresult_text(created));
+  }
+  Simulation& simulation = ledger_.world().simulation();
+  const std::uint32_t calls = scenario_.calls_per_client();
+  const OutcomeSink ignore = [](HRESULT, const std::string&) {};
+  for (std::uint32_t index = 0; index < calls; ++index) {
+    PatternCall& call = ledger_.new_call(label(index), scenario_.one_way());
+    switch (pattern_) {
+      case ClientPattern::async_result:
+        async_result_->call(call, scenario_.async_result_plan(PatternRole::client), ignore);
+        break;
+      case ClientPattern::event_based:
+        event_based_->call(call, scenario_.event_plan(PatternRole::client), ignore);
+        break;
+      case ClientPattern::task_based:
+        task_based_->call(call, scenario_.task_plan(PatternRole::client), ignore);
+        break;
+      case ClientPattern::channel:
+        plain_call(call);
+        break;
+    }
+    const std::uint64_t pause_ns = scenario_.pause_between_calls_ns();
+    if (pause_ns > 0) {
+      if (context_) {
+        context_->pump_for(pause_ns);
+      } else {
+        simulation.sleep_for(pause_ns);
+      }
+    }
+  }
+  if (async_result_) {
+    async_result_->wait_all();
+  }
+  if (event_based_) {
+    event_based_->pump_until_all_completed();
+  }
+  if (task_based_) {
+    task_based_->wait_all();
+  }
+  proxy_channel_->wait_idle();
+  close_channel();
+}
+
+void PatternClient::finish() {
+  if (async_result_) {
+    async_result_->finish();
+  }
+  if (event_based_) {
+    event_based_->finish();
+  }
+}
+
+void PatternClient::free_instance() {
+  if (instance_ == nullptr) {
+    return;
+  }
+  switch (pattern_) {
+    case ClientPattern::async_result:
+      parts_.async_result->free_instance(instance_);
+      break;
+    case ClientPattern::event_based:
+      parts_.event_based->free_instance(instance_);
+      break;
+    case ClientPattern::task_based:
+      parts_.task_based->free_instance(instance_);
+      break;
+    case ClientPattern::channel:
+      break;
+  }
+  instance_ = nullptr;
+}
+
+}  // namespace lockstep::conformance

@@ -26,8 +26,8 @@ std::string PatternClient::label(std::uint32_t call) const {
 }
 
 bool PatternClient::open_channel() {
-  const lockstep_channel_functions& channel = *parts_.channel;
-  if (FAILED(channel.create_channel(parts_.channel_self, host_.table(), &channel_, nullptr))) {
+  const lockstep_channel_functions& channel = *parts_.channel.functions;
+  if (FAILED(channel.create_channel(parts_.channel.self, host_.table(), &channel_, nullptr))) {
     channel_ = nullptr;
     return false;
   }
@@ -46,7 +46,7 @@ void PatternClient::close_channel() {
   if (channel_ == nullptr) {
     return;
   }
-  const lockstep_channel_functions& channel = *parts_.channel;
+  const lockstep_channel_functions& channel = *parts_.channel.functions;
   channel.close_channel(channel_, nullptr, nullptr);
   channel.free_channel(channel_);
   channel_ = nullptr;
@@ -104,30 +104,31 @@ void PatternClient::run() {
   HRESULT created = S_OK;
   switch (pattern_) {
     case ClientPattern::async_result:
-      created = parts_.async_result->create_proxy(parts_.async_result_self, table, channel,
-                                                  &instance_, nullptr);
+      created = parts_.async_result_client.functions->create_proxy(
+          parts_.async_result_client.self, table, channel, &instance_, nullptr);
       if (SUCCEEDED(created)) {
-        async_result_ = std::make_unique<AsyncResultDriver>(ledger_, host_, *parts_.async_result,
-                                                            instance_, PatternRole::client);
+        async_result_ = std::make_unique<AsyncResultDriver>(
+            ledger_, host_, *parts_.async_result_client.functions, instance_, PatternRole::client);
       }
       break;
     case ClientPattern::event_based:
-      created = parts_.event_based->create_proxy(parts_.event_based_self, table, channel,
-                                                 &instance_, nullptr);
+      created = parts_.event_based_client.functions->create_proxy(
+          parts_.event_based_client.self, table, channel, &instance_, nullptr);
       if (SUCCEEDED(created)) {
         context_ = std::make_unique<harness::SynchronizationContext>(
             ledger_.world().simulation(), "client-" + std::to_string(index_ + 1) + "-context");
         context_->bind_current_thread();
-        event_based_ = std::make_unique<EventDriver>(ledger_, host_, *parts_.event_based, instance_,
-                                                     PatternRole::client, *context_);
+        event_based_ =
+            std::make_unique<EventDriver>(ledger_, host_, *parts_.event_based_client.functions,
+                                          instance_, PatternRole::client, *context_);
       }
       break;
     case ClientPattern::task_based:
-      created = parts_.task_based->create_proxy(parts_.task_based_self, table, channel, &instance_,
-                                                nullptr);
+      created = parts_.task_based_client.functions->create_proxy(
+          parts_.task_based_client.self, table, channel, &instance_, nullptr);
       if (SUCCEEDED(created)) {
-        task_based_ = std::make_unique<TaskDriver>(ledger_, host_, *parts_.task_based, instance_,
-                                                   PatternRole::client);
+        task_based_ = std::make_unique<TaskDriver>(
+            ledger_, host_, *parts_.task_based_client.functions, instance_, PatternRole::client);
       }
       break;
     case ClientPattern::channel:
@@ -195,13 +196,13 @@ void PatternClient::free_instance() {
   }
   switch (pattern_) {
     case ClientPattern::async_result:
-      parts_.async_result->free_instance(instance_);
+      parts_.async_result_client.functions->free_instance(instance_);
       break;
     case ClientPattern::event_based:
-      parts_.event_based->free_instance(instance_);
+      parts_.event_based_client.functions->free_instance(instance_);
       break;
     case ClientPattern::task_based:
-      parts_.task_based->free_instance(instance_);
+      parts_.task_based_client.functions->free_instance(instance_);
       break;
     case ClientPattern::channel:
       break;

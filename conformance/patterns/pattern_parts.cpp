@@ -1,4 +1,4 @@
-// Resolving the parts of a pattern schedule.
+// Resolving the parts of a pattern schedule, role by role.
 #include "conformance/patterns/pattern_parts.h"
 
 #include "channel.h"
@@ -27,39 +27,35 @@ const lockstep_implementation& bundled_reference() {
   return table;
 }
 
+// The implementation's part in each role it has, the reference's in the others.
+template <typename Functions>
+void resolve(const lockstep_implementation& implementation, const Functions* own,
+             const Functions* reference, PatternPart<Functions>& client,
+             PatternPart<Functions>& service) {
+  const lockstep_implementation& fallback = bundled_reference();
+  client = own != nullptr && own->create_proxy != nullptr
+               ? PatternPart<Functions>{&implementation, own}
+               : PatternPart<Functions>{&fallback, reference};
+  service = own != nullptr && own->create_service != nullptr
+                ? PatternPart<Functions>{&implementation, own}
+                : PatternPart<Functions>{&fallback, reference};
+}
+
 }  // namespace
 
 PatternParts resolve_pattern_parts(const lockstep_implementation& implementation) {
   const lockstep_implementation& reference = bundled_reference();
   PatternParts parts;
-  if (const auto* own = harness::async_result_part(implementation)) {
-    parts.async_result_self = &implementation;
-    parts.async_result = own;
-  } else {
-    parts.async_result_self = &reference;
-    parts.async_result = reference.async_result;
-  }
-  if (const auto* own = harness::event_based_part(implementation)) {
-    parts.event_based_self = &implementation;
-    parts.event_based = own;
-  } else {
-    parts.event_based_self = &reference;
-    parts.event_based = reference.event_based;
-  }
-  if (const auto* own = harness::task_based_part(implementation)) {
-    parts.task_based_self = &implementation;
-    parts.task_based = own;
-  } else {
-    parts.task_based_self = &reference;
-    parts.task_based = reference.task_based;
-  }
-  if (implementation.channel != nullptr) {
-    parts.channel_self = &implementation;
-    parts.channel = implementation.channel;
-  } else {
-    parts.channel_self = &reference;
-    parts.channel = reference.channel;
-  }
+  resolve(implementation, harness::async_result_part(implementation), reference.async_result,
+          parts.async_result_client, parts.async_result_service);
+  resolve(implementation, harness::event_based_part(implementation), reference.event_based,
+          parts.event_based_client, parts.event_based_service);
+  resolve(implementation, harness::task_based_part(implementation), reference.task_based,
+          parts.task_based_client, parts.task_based_service);
+  parts.channel =
+      implementation.channel != nullptr
+          ? PatternPart<lockstep_channel_functions>{&implementation, implementation.channel}
+          : PatternPart<lockstep_channel_functions>{&reference, reference.channel};
   return parts;
 }
 

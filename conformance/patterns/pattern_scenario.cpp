@@ -33,15 +33,23 @@ constexpr std::uint64_t kMillisecondNs = 1'000'000;
 
 }  // namespace
 
-PatternCombination PatternScenario::combination(PatternFamily family) {
+PatternCombination PatternScenario::combination(PatternFamily family, bool client_role,
+                                                bool service_role) {
   static constexpr ServicePattern kServices[] = {
       ServicePattern::begin_end, ServicePattern::event_based, ServicePattern::task_based,
       ServicePattern::synchronous};
   static constexpr ClientPattern kClients[] = {ClientPattern::async_result,
                                                ClientPattern::event_based,
                                                ClientPattern::task_based, ClientPattern::channel};
-  const std::uint64_t index = simulation_.integer(7);
   PatternCombination combination;
+  if (client_role != service_role) {
+    // One role only: that role against the four patterns of the other side.
+    const std::uint64_t index = simulation_.integer(4);
+    combination.client = client_role ? client_of(family) : kClients[index];
+    combination.service = client_role ? kServices[index] : service_of(family);
+    return combination;
+  }
+  const std::uint64_t index = simulation_.integer(7);
   if (index < 4) {
     combination.client = client_of(family);
     combination.service = kServices[index];

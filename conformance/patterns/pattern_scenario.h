@@ -22,7 +22,10 @@ class PatternScenario {
 
   /// One of the seven combinations with `family` on at least one side: its client against
   /// each of the four service patterns, or each other client pattern against its service.
-  PatternCombination combination(PatternFamily family);
+  /// A part with one role only (`client_role` or `service_role` false) gets the four
+  /// combinations of the role it has.
+  PatternCombination combination(PatternFamily family, bool client_role = true,
+                                 bool service_role = true);
   std::uint32_t worker_threads();    ///< 1..3 for a host
   std::uint32_t client_count();      ///< 1..2
   std::uint32_t calls_per_client();  ///< 1..4

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "conformance/patterns/pattern_client.h"
 #include "conformance/patterns/pattern_dispatcher.h"
@@ -19,6 +20,25 @@ namespace lockstep::conformance {
 namespace {
 
 constexpr const char* kPatternServiceAddress = "patterns://service";
+
+// Whether the family's part has its client role and its service role.
+std::pair<bool, bool> roles_of(const lockstep_implementation& implementation,
+                               PatternFamily family) {
+  const auto roles = [](const auto* part) {
+    return part == nullptr ? std::pair<bool, bool>{false, false}
+                           : std::pair<bool, bool>{part->create_proxy != nullptr,
+                                                   part->create_service != nullptr};
+  };
+  switch (family) {
+    case PatternFamily::async_result:
+      return roles(harness::async_result_part(implementation));
+    case PatternFamily::event_based:
+      return roles(harness::event_based_part(implementation));
+    case PatternFamily::task_based:
+      return roles(harness::task_based_part(implementation));
+  }
+  return {false, false};
+}
 
 }  // namespace
 
@@ -49,7 +69,14 @@ PatternScheduleResult run(const lockstep_implementation& implementation,
   harness::World world(config, std::move(strategy));
   Simulation& simulation = world.simulation();
   PatternScenario scenario(simulation);
-  const PatternCombination combination = fixed ? *fixed : scenario.combination(*family);
+  const PatternParts parts = resolve_pattern_parts(implementation);
+  PatternCombination combination;
+  if (fixed) {
+    combination = *fixed;
+  } else {
+    const auto roles = roles_of(implementation, *family);
+    combination = scenario.combination(*family, roles.first, roles.second);
+  }
   simulation.annotate(std::string("patterns: ") + client_pattern_name(combination.client) +
                       " against " + service_pattern_name(combination.service));
   harness::HostConfig client_config;
@@ -66,7 +93,6 @@ PatternScheduleResult run(const lockstep_implementation& implementation,
   harness::SimulatedHost& backend_host = world.add_host(backend_config);
 
   ExchangeLedger ledger(world);
-  const PatternParts parts = resolve_pattern_parts(implementation);
   ServiceWork work(ledger, backend_host,
                    [&scenario](const PatternCall&, bool with_context, bool with_token) {
                      return scenario.work_choice(with_context, with_token);

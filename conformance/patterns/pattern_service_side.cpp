@@ -17,27 +17,28 @@ PatternServiceSide::PatternServiceSide(ExchangeLedger& ledger, PatternScenario& 
   const lockstep_host* table = host.table();
   switch (pattern) {
     case ServicePattern::begin_end:
-      if (SUCCEEDED(parts.async_result->create_service(parts.async_result_self, table, work.table(),
-                                                       &instance_, nullptr))) {
-        async_result_ = std::make_unique<AsyncResultDriver>(ledger, host, *parts.async_result,
-                                                            instance_, PatternRole::service);
+      if (SUCCEEDED(parts.async_result_service.functions->create_service(
+              parts.async_result_service.self, table, work.table(), &instance_, nullptr))) {
+        async_result_ = std::make_unique<AsyncResultDriver>(
+            ledger, host, *parts.async_result_service.functions, instance_, PatternRole::service);
       }
       break;
     case ServicePattern::event_based:
-      if (SUCCEEDED(parts.event_based->create_service(parts.event_based_self, table, work.table(),
-                                                      &instance_, nullptr))) {
+      if (SUCCEEDED(parts.event_based_service.functions->create_service(
+              parts.event_based_service.self, table, work.table(), &instance_, nullptr))) {
         context_ = std::make_unique<harness::SynchronizationContext>(ledger.world().simulation(),
                                                                      "service-context");
         context_->run_as_daemon();
-        event_based_ = std::make_unique<EventDriver>(ledger, host, *parts.event_based, instance_,
-                                                     PatternRole::service, *context_);
+        event_based_ =
+            std::make_unique<EventDriver>(ledger, host, *parts.event_based_service.functions,
+                                          instance_, PatternRole::service, *context_);
       }
       break;
     case ServicePattern::task_based:
-      if (SUCCEEDED(parts.task_based->create_service(parts.task_based_self, table, work.table(),
-                                                     &instance_, nullptr))) {
-        task_based_ = std::make_unique<TaskDriver>(ledger, host, *parts.task_based, instance_,
-                                                   PatternRole::service);
+      if (SUCCEEDED(parts.task_based_service.functions->create_service(
+              parts.task_based_service.self, table, work.table(), &instance_, nullptr))) {
+        task_based_ = std::make_unique<TaskDriver>(
+            ledger, host, *parts.task_based_service.functions, instance_, PatternRole::service);
       }
       break;
     case ServicePattern::synchronous:
@@ -92,13 +93,13 @@ void PatternServiceSide::free_instance() {
   }
   switch (pattern_) {
     case ServicePattern::begin_end:
-      parts_.async_result->free_instance(instance_);
+      parts_.async_result_service.functions->free_instance(instance_);
       break;
     case ServicePattern::event_based:
-      parts_.event_based->free_instance(instance_);
+      parts_.event_based_service.functions->free_instance(instance_);
       break;
     case ServicePattern::task_based:
-      parts_.task_based->free_instance(instance_);
+      parts_.task_based_service.functions->free_instance(instance_);
       break;
     case ServicePattern::synchronous:
       break;

@@ -66,15 +66,26 @@ std::optional<std::string> check_service_host(const lockstep_service_host_functi
                      {"free_service_host", service.free_service_host != nullptr}});
 }
 
-// The three members every pattern part starts with.
+// What every pattern part starts with: a part may have one role only (either create function
+// NULL), not none; free_instance is always needed.
 template <typename Part>
 EntryList instance_entries(const Part& part) {
-  return {{"create_proxy", part.create_proxy != nullptr},
-          {"create_service", part.create_service != nullptr},
-          {"free_instance", part.free_instance != nullptr}};
+  return {{"free_instance", part.free_instance != nullptr}};
+}
+
+template <typename Part>
+std::optional<std::string> check_roles(std::string_view name, const Part& part) {
+  if (part.create_proxy == nullptr && part.create_service == nullptr) {
+    return std::string(name) +
+           " table has neither create_proxy nor create_service (a part needs one role at least)";
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> check_async_result(const lockstep_async_result_functions& part) {
+  if (auto problem = check_roles("async_result", part)) {
+    return problem;
+  }
   EntryList entries = instance_entries(part);
   entries.insert(entries.end(),
                  {{"begin", part.begin != nullptr},
@@ -89,6 +100,9 @@ std::optional<std::string> check_async_result(const lockstep_async_result_functi
 }
 
 std::optional<std::string> check_event_based(const lockstep_event_based_functions& part) {
+  if (auto problem = check_roles("event_based", part)) {
+    return problem;
+  }
   EntryList entries = instance_entries(part);
   entries.insert(entries.end(), {{"start", part.start != nullptr},
                                  {"cancel", part.cancel != nullptr},
@@ -98,6 +112,9 @@ std::optional<std::string> check_event_based(const lockstep_event_based_function
 }
 
 std::optional<std::string> check_task_based(const lockstep_task_based_functions& part) {
+  if (auto problem = check_roles("task_based", part)) {
+    return problem;
+  }
   EntryList entries = instance_entries(part);
   entries.insert(entries.end(), {{"start", part.start != nullptr},
                                  {"task_status", part.task_status != nullptr},

@@ -11,6 +11,9 @@
  *   - a service implementation (create_service) over the service's own work: each call runs
  *     that work once (lockstep_service_work.run) and its outcome is what the service dispatcher
  *     (the harness's, or any service host's operation) replies.
+ * A part may provide one role only: create_proxy or create_service NULL (not both). The suites
+ * then run it in the role it has, against every pattern of lockstep's reference on the other
+ * side.
  * Whichever pattern each side uses, the message exchange is the same (rule MX1): one request and
  * one correlated reply per request/reply call, one request and no reply per one-way call.
  *
@@ -95,14 +98,14 @@ typedef struct lockstep_cancellation_token_ops {
   /* `callback` runs once when cancellation is requested, on the requesting thread, inside
    * that request; if it already was, it runs now, inside this call, on this thread. So never
    * register while holding a lock the callback takes. */
-  HRESULT (*register_callback)
-  (lockstep_cancellation_token* token, lockstep_cancellation_callback callback, void* state,
-   lockstep_cancellation_registration** registration);
+  HRESULT (*register_callback)(lockstep_cancellation_token* token,
+                               lockstep_cancellation_callback callback, void* state,
+                               lockstep_cancellation_registration** registration);
   /* Call once per registration, whatever happened. TRUE: removed before it started, it will
    * never run. FALSE: it has run, or is running now on another thread (cope, like
    * timer_cancel). The registration handle is invalid afterwards. */
-  BOOL (*unregister)
-  (lockstep_cancellation_token* token, lockstep_cancellation_registration* registration);
+  BOOL (*unregister)(lockstep_cancellation_token* token,
+                     lockstep_cancellation_registration* registration);
 } lockstep_cancellation_token_ops;
 
 #define LOCKSTEP_CANCELLATION_TOKEN_ABI_VERSION 1u
@@ -127,10 +130,9 @@ static inline BOOL lockstep_token_is_cancellation_requested(lockstep_cancellatio
 typedef struct lockstep_service_work {
   uint32_t struct_size;
   void* state;
-  HRESULT (*run)
-  (void* state, uint32_t operation, const void* request, size_t request_size,
-   lockstep_cancellation_token* token, void* reply, size_t reply_capacity, size_t* reply_size,
-   const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
+  HRESULT (*run)(void* state, uint32_t operation, const void* request, size_t request_size,
+                 lockstep_cancellation_token* token, void* reply, size_t reply_capacity,
+                 size_t* reply_size, const WS_ASYNC_CONTEXT* async_context, WS_ERROR* error);
 } lockstep_service_work;
 
 /* ---- IAsyncResult: Begin / End (rules AP1-AP5) ------------------------------------------------
@@ -156,23 +158,23 @@ typedef void (*lockstep_async_callback)(lockstep_async_result* result, void* asy
 
 typedef struct lockstep_async_result_functions {
   uint32_t struct_size;
-  /* A client proxy over `channel` (the struct is copied; the channel outlives the proxy). */
-  HRESULT (*create_proxy)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_pattern_channel* channel, lockstep_pattern_instance** instance, WS_ERROR* error);
-  /* A service implementation over `work` (copied; work.state outlives the instance). */
-  HRESULT (*create_service)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_service_work* work, lockstep_pattern_instance** instance, WS_ERROR* error);
+  /* A client proxy over `channel` (the struct is copied; the channel outlives the proxy).
+   * NULL: the part has no client role (then create_service is not NULL). */
+  HRESULT (*create_proxy)(const struct lockstep_implementation* self, const lockstep_host* host,
+                          const lockstep_pattern_channel* channel,
+                          lockstep_pattern_instance** instance, WS_ERROR* error);
+  /* A service implementation over `work` (copied; work.state outlives the instance).
+   * NULL: the part has no service role. */
+  HRESULT (*create_service)(const struct lockstep_implementation* self, const lockstep_host* host,
+                            const lockstep_service_work* work, lockstep_pattern_instance** instance,
+                            WS_ERROR* error);
   /* Only once every call has completed and everything handed out has been released. */
   void (*free_instance)(lockstep_pattern_instance* instance);
-  HRESULT (*begin)
-  (lockstep_pattern_instance* instance, const lockstep_pattern_request* request,
-   lockstep_async_callback callback, void* async_state, lockstep_async_result** result,
-   WS_ERROR* error);
-  HRESULT (*end)
-  (lockstep_pattern_instance* instance, lockstep_async_result* result, void* reply,
-   size_t reply_capacity, size_t* reply_size, WS_ERROR* error);
+  HRESULT (*begin)(lockstep_pattern_instance* instance, const lockstep_pattern_request* request,
+                   lockstep_async_callback callback, void* async_state,
+                   lockstep_async_result** result, WS_ERROR* error);
+  HRESULT (*end)(lockstep_pattern_instance* instance, lockstep_async_result* result, void* reply,
+                 size_t reply_capacity, size_t* reply_size, WS_ERROR* error);
   BOOL (*completed_synchronously)(lockstep_async_result* result);
   BOOL (*is_completed)(lockstep_async_result* result);
   lockstep_event* (*wait_handle)(lockstep_async_result* result);
@@ -233,17 +235,17 @@ typedef struct lockstep_event_handlers {
 
 typedef struct lockstep_event_based_functions {
   uint32_t struct_size;
-  /* create_proxy, create_service, free_instance: as in lockstep_async_result_functions. */
-  HRESULT (*create_proxy)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_pattern_channel* channel, lockstep_pattern_instance** instance, WS_ERROR* error);
-  HRESULT (*create_service)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_service_work* work, lockstep_pattern_instance** instance, WS_ERROR* error);
+  /* create_proxy, create_service (one may be NULL), free_instance: as in
+   * lockstep_async_result_functions. */
+  HRESULT (*create_proxy)(const struct lockstep_implementation* self, const lockstep_host* host,
+                          const lockstep_pattern_channel* channel,
+                          lockstep_pattern_instance** instance, WS_ERROR* error);
+  HRESULT (*create_service)(const struct lockstep_implementation* self, const lockstep_host* host,
+                            const lockstep_service_work* work, lockstep_pattern_instance** instance,
+                            WS_ERROR* error);
   void (*free_instance)(lockstep_pattern_instance* instance);
-  HRESULT (*start)
-  (lockstep_pattern_instance* instance, const lockstep_pattern_request* request, void* user_state,
-   const lockstep_event_handlers* handlers, WS_ERROR* error);
+  HRESULT (*start)(lockstep_pattern_instance* instance, const lockstep_pattern_request* request,
+                   void* user_state, const lockstep_event_handlers* handlers, WS_ERROR* error);
   HRESULT (*cancel)(lockstep_pattern_instance* instance, void* user_state);
   BOOL (*is_busy)(lockstep_pattern_instance* instance);
 } lockstep_event_based_functions;
@@ -282,27 +284,27 @@ typedef void (*lockstep_task_continuation)(lockstep_task* task, void* state);
 
 typedef struct lockstep_task_based_functions {
   uint32_t struct_size;
-  /* create_proxy, create_service, free_instance: as in lockstep_async_result_functions. */
-  HRESULT (*create_proxy)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_pattern_channel* channel, lockstep_pattern_instance** instance, WS_ERROR* error);
-  HRESULT (*create_service)
-  (const struct lockstep_implementation* self, const lockstep_host* host,
-   const lockstep_service_work* work, lockstep_pattern_instance** instance, WS_ERROR* error);
+  /* create_proxy, create_service (one may be NULL), free_instance: as in
+   * lockstep_async_result_functions. */
+  HRESULT (*create_proxy)(const struct lockstep_implementation* self, const lockstep_host* host,
+                          const lockstep_pattern_channel* channel,
+                          lockstep_pattern_instance** instance, WS_ERROR* error);
+  HRESULT (*create_service)(const struct lockstep_implementation* self, const lockstep_host* host,
+                            const lockstep_service_work* work, lockstep_pattern_instance** instance,
+                            WS_ERROR* error);
   void (*free_instance)(lockstep_pattern_instance* instance);
-  HRESULT (*start)
-  (lockstep_pattern_instance* instance, const lockstep_pattern_request* request,
-   lockstep_cancellation_token* token, lockstep_task** task, WS_ERROR* error);
+  HRESULT (*start)(lockstep_pattern_instance* instance, const lockstep_pattern_request* request,
+                   lockstep_cancellation_token* token, lockstep_task** task, WS_ERROR* error);
   lockstep_task_status (*task_status)(lockstep_task* task);
   /* RAN_TO_COMPLETION: S_OK and the reply; else WS_E_INVALID_OPERATION, nothing written. */
-  HRESULT (*task_result)
-  (lockstep_task* task, void* reply, size_t reply_capacity, size_t* reply_size);
+  HRESULT (*task_result)(lockstep_task* task, void* reply, size_t reply_capacity,
+                         size_t* reply_size);
   /* FAULTED: the stored failure, its strings added to `error` (may be NULL); CANCELED:
    * WS_E_OPERATION_ABORTED; RAN_TO_COMPLETION: S_OK; RUNNING: WS_E_INVALID_OPERATION. */
   HRESULT (*task_error)(lockstep_task* task, WS_ERROR* error);
   /* options: 0 or LOCKSTEP_TASK_CONTINUE_ASYNCHRONOUSLY. */
-  HRESULT (*continue_with)
-  (lockstep_task* task, lockstep_task_continuation continuation, void* state, uint32_t options);
+  HRESULT (*continue_with)(lockstep_task* task, lockstep_task_continuation continuation,
+                           void* state, uint32_t options);
   /* Blocks the calling thread: S_OK once completed, WS_E_OPERATION_TIMED_OUT after timeout_ns
    * (LOCKSTEP_WAIT_FOREVER: never). */
   HRESULT (*wait)(lockstep_task* task, uint64_t timeout_ns);

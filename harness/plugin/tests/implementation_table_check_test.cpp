@@ -235,11 +235,15 @@ TEST(ImplementationTableCheck, RefusesIncompleteOrSmallPatternParts) {
   EXPECT_EQ(problem_of(without_cancel),
             "event_based table has a NULL cancel (every event_based function is mandatory when "
             "the part is provided)");
-  Tables without_service;
-  without_service.task_based.create_service = nullptr;
-  EXPECT_EQ(problem_of(without_service),
-            "task_based table has a NULL create_service (every task_based function is "
-            "mandatory when the part is provided)");
+  Tables client_only;
+  client_only.task_based.create_service = nullptr;  // one role is enough
+  EXPECT_EQ(problem_of(client_only), "(accepted)");
+  Tables no_role;
+  no_role.task_based.create_service = nullptr;
+  no_role.task_based.create_proxy = nullptr;
+  EXPECT_EQ(problem_of(no_role),
+            "task_based table has neither create_proxy nor create_service (a part needs one "
+            "role at least)");
   Tables small;
   small.task_based.struct_size = 8;
   EXPECT_EQ(problem_of(small), "task_based table struct_size 8 is smaller than " +

@@ -23,6 +23,7 @@ struct AsyncResultDriver::Call {
   bool callback_inline = false;  // the first callback ran inside Begin, on Begin's thread
   FiberId callback_thread = 0;
   bool callback_returned = false;
+  bool end_after_callback = false;
   bool ended = false;
   bool delivered = false;
   bool released = false;
@@ -167,7 +168,13 @@ void AsyncResultDriver::on_callback(lockstep_async_result* result) {
   }
   if (call.plan.end_from == AsyncResultPlan::EndFrom::callback && !call.begin_failed) {
     call.result = result;
-    end_call(call, "End in the callback");
+    if (part_.is_completed(result) == FALSE) {
+      // End would wait here for a completion that comes only after this callback (AP3 is
+      // recorded): the caller calls it once the callback returned instead.
+      call.end_after_callback = true;
+    } else {
+      end_call(call, "End in the callback");
+    }
   }
   call.callback_returned = true;  // nothing of ours runs after this in the callback
   waiters_.notify();
@@ -261,7 +268,12 @@ void AsyncResultDriver::check_synchronous_flag(Call& call) {
 }
 
 void AsyncResultDriver::settle(Call& call) {
-  waiters_.wait_until([this, &call] { return over(call); }, "waiting for " + call.call->label);
+  waiters_.wait_until([this, &call] { return over(call) || call.end_after_callback; },
+                      "waiting for " + call.call->label);
+  if (call.end_after_callback && !call.ended) {
+    waiters_.wait_until([&call] { return call.callback_returned; }, "waiting for a callback");
+    end_call(call, "End after the callback");
+  }
   if (call.released) {
     return;
   }

@@ -190,8 +190,9 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
   if (plan.cancel_at_start) {
     cancel(call, "right after the start");
   }
-  if (plan.try_duplicate && !plan.single_invocation && any_underlying_running() &&
-      call.completed_events == 0 && !call.call->underlying(role_).completed) {
+  if (plan.try_duplicate && !plan.single_invocation && !context_bypassed_ &&
+      any_underlying_running() && call.completed_events == 0 &&
+      !call.call->underlying(role_).completed) {
     PatternCall& attempt = ledger_.new_call(pattern_call.label + " (same userState)", false);
     Call& duplicate = add_call(attempt, EventPlan{}, call.user_state);
     duplicate.outcome = [](HRESULT, const std::string&) {};
@@ -201,7 +202,7 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
       duplicate.shares_user_state = true;
     }
   }
-  if (plan.try_single_while_busy && any_underlying_running()) {
+  if (plan.try_single_while_busy && !context_bypassed_ && any_underlying_running()) {
     PatternCall& attempt = ledger_.new_call(pattern_call.label + " (NULL userState)", false);
     Call& single = add_call(attempt, EventPlan{}, nullptr);
     single.outcome = [](HRESULT, const std::string&) {};
@@ -269,6 +270,7 @@ void EventDriver::on_completed(const lockstep_completed_event_args& args) {
   }
   call->handled = true;
   waiters_.notify();
+  context_.nudge();  // raised off the context (EV5): its pumping thread must see it too
 }
 
 void EventDriver::on_progress(void* user_state) {

@@ -8,7 +8,8 @@ namespace lockstep::conformance {
 
 PatternClient::PatternClient(ExchangeLedger& ledger, PatternScenario& scenario,
                              ClientPattern pattern, const PatternParts& parts,
-                             harness::SimulatedHost& host, std::string address, std::uint32_t index)
+                             harness::SimulatedHost& host, std::string address, std::uint32_t index,
+                             ProxyChannel::ChooseMode channel_mode)
     : ledger_(ledger),
       scenario_(scenario),
       pattern_(pattern),
@@ -16,6 +17,7 @@ PatternClient::PatternClient(ExchangeLedger& ledger, PatternScenario& scenario,
       host_(host),
       address_(std::move(address)),
       index_(index),
+      channel_mode_(std::move(channel_mode)),
       waiters_(std::make_unique<FiberWaiters>(ledger.world().simulation())) {}
 
 PatternClient::~PatternClient() = default;
@@ -25,7 +27,7 @@ std::string PatternClient::label(std::uint32_t call) const {
          client_pattern_name(pattern_) + ")";
 }
 
-bool PatternClient::open_channel() {
+bool PatternClient::open() {
   const lockstep_channel_functions& channel = *parts_.channel.functions;
   if (FAILED(channel.create_channel(parts_.channel.self, host_.table(), &channel_, nullptr))) {
     channel_ = nullptr;
@@ -35,10 +37,8 @@ bool PatternClient::open_channel() {
     close_channel();  // a refused connect (fault plan): this client makes no call
     return false;
   }
-  proxy_channel_ = std::make_unique<ProxyChannel>(ledger_, host_, channel, channel_,
-                                                  [this](const PatternCall&, bool with_context) {
-                                                    return scenario_.channel_mode(with_context);
-                                                  });
+  proxy_channel_ = std::make_unique<ProxyChannel>(ledger_, host_, channel, channel_, channel_mode_);
+  create_proxy();
   return true;
 }
 
@@ -95,10 +95,7 @@ void PatternClient::plain_call(PatternCall& call) {
   ledger_.check_outcome(call, PatternRole::client, result, body, "the plain call");
 }
 
-void PatternClient::run() {
-  if (!open_channel()) {
-    return;
-  }
+void PatternClient::create_proxy() {
   const lockstep_host* table = host_.table();
   const lockstep_pattern_channel* channel = proxy_channel_->pattern_channel();
   HRESULT created = S_OK;
@@ -140,34 +137,34 @@ void PatternClient::run() {
     throw std::runtime_error(std::string(client_pattern_name(pattern_)) +
                              ": create_proxy failed with " + hresult_text(created));
   }
-  Simulation& simulation = ledger_.world().simulation();
-  const std::uint32_t calls = scenario_.calls_per_client();
-  const OutcomeSink ignore = [](HRESULT, const std::string&) {};
-  for (std::uint32_t index = 0; index < calls; ++index) {
-    PatternCall& call = ledger_.new_call(label(index), scenario_.one_way());
-    switch (pattern_) {
-      case ClientPattern::async_result:
-        async_result_->call(call, scenario_.async_result_plan(PatternRole::client), ignore);
-        break;
-      case ClientPattern::event_based:
-        event_based_->call(call, scenario_.event_plan(PatternRole::client), ignore);
-        break;
-      case ClientPattern::task_based:
-        task_based_->call(call, scenario_.task_plan(PatternRole::client), ignore);
-        break;
-      case ClientPattern::channel:
-        plain_call(call);
-        break;
-    }
-    const std::uint64_t pause_ns = scenario_.pause_between_calls_ns();
-    if (pause_ns > 0) {
-      if (context_) {
-        context_->pump_for(pause_ns);
-      } else {
-        simulation.sleep_for(pause_ns);
-      }
-    }
+}
+
+PatternCall& PatternClient::new_call(bool one_way) {
+  return ledger_.new_call(label(calls_++), one_way);
+}
+
+void PatternClient::call(PatternCall& call, const ClientCallPlan& plan) {
+  if (!opened()) {
+    return;
   }
+  const OutcomeSink ignore = [](HRESULT, const std::string&) {};
+  switch (pattern_) {
+    case ClientPattern::async_result:
+      async_result_->call(call, plan.async_result, ignore);
+      break;
+    case ClientPattern::event_based:
+      event_based_->call(call, plan.event_based, ignore);
+      break;
+    case ClientPattern::task_based:
+      task_based_->call(call, plan.task_based, ignore);
+      break;
+    case ClientPattern::channel:
+      plain_call(call);
+      break;
+  }
+}
+
+void PatternClient::await_all() {
   if (async_result_) {
     async_result_->wait_all();
   }
@@ -177,8 +174,39 @@ void PatternClient::run() {
   if (task_based_) {
     task_based_->wait_all();
   }
+}
+
+void PatternClient::close() {
+  if (!opened()) {
+    return;
+  }
+  await_all();
   proxy_channel_->wait_idle();
   close_channel();
+}
+
+void PatternClient::run() {
+  if (!open()) {
+    return;
+  }
+  const std::uint32_t calls = scenario_.calls_per_client();
+  for (std::uint32_t index = 0; index < calls; ++index) {
+    const ClientCallPlan plan = scenario_.client_call_plan(pattern_);
+    call(new_call(plan.one_way), plan);
+    const std::uint64_t pause_ns = scenario_.pause_between_calls_ns();
+    if (pause_ns > 0) {
+      pause(pause_ns);
+    }
+  }
+  close();
+}
+
+void PatternClient::pause(std::uint64_t duration_ns) {
+  if (context_) {
+    context_->pump_for(duration_ns);
+  } else {
+    ledger_.world().simulation().sleep_for(duration_ns);
+  }
 }
 
 void PatternClient::finish() {

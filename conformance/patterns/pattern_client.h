@@ -28,22 +28,40 @@ namespace lockstep::conformance {
 
 class PatternClient {
  public:
+  /// `channel_mode` says how the ProxyChannel completes each request.
   PatternClient(ExchangeLedger& ledger, PatternScenario& scenario, ClientPattern pattern,
                 const PatternParts& parts, harness::SimulatedHost& host, std::string address,
-                std::uint32_t index);
+                std::uint32_t index, ProxyChannel::ChooseMode channel_mode);
   ~PatternClient();
   PatternClient(const PatternClient&) = delete;
   PatternClient& operator=(const PatternClient&) = delete;
 
-  /// The client's fiber.
+  /// The client's fiber, with everything drawn by the scenario: open, one to four calls with
+  /// pauses between them, await them all, close.
   void run();
+
+  // ---- the same, piece by piece (on the client's fiber) ----
+  /// Opens the channel and creates the proxy; false if the channel could not be opened (a
+  /// refused connect: the client then makes no call).
+  bool open();
+  bool opened() const { return proxy_channel_ != nullptr; }
+  /// A new call of this client (in the ledger); one-way or request/reply.
+  PatternCall& new_call(bool one_way);
+  /// Makes `call` with `plan` (the plan of the client's pattern is used).
+  void call(PatternCall& call, const ClientCallPlan& plan);
+  /// Waits for every call made so far.
+  void await_all();
+  /// Waits for every call and the channel's requests, then closes and frees the channel.
+  void close();
+  /// A pause of the client (pumping its captured context, for the event-based pattern).
+  void pause(std::uint64_t duration_ns);
   /// End of schedule: the drivers' last checks.
   void finish();
   /// After the schedule: frees the proxy (nothing of the implementation runs any more).
   void free_instance();
 
  private:
-  bool open_channel();
+  void create_proxy();
   void close_channel();
   void plain_call(PatternCall& call);
   std::string label(std::uint32_t call) const;
@@ -55,6 +73,8 @@ class PatternClient {
   harness::SimulatedHost& host_;
   std::string address_;
   std::uint32_t index_;
+  ProxyChannel::ChooseMode channel_mode_;
+  std::uint32_t calls_ = 0;
   lockstep_channel* channel_ = nullptr;
   std::unique_ptr<ProxyChannel> proxy_channel_;
   lockstep_pattern_instance* instance_ = nullptr;

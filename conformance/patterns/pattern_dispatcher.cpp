@@ -76,10 +76,19 @@ void PatternDispatcher::on_request(const std::shared_ptr<Connection>& connection
   const std::string_view body = message.empty() ? message : message.substr(1);
   PatternCall* call = ledger_.find_by_body(body);
   ledger_.on_dispatcher_request(call, body);
-  if (call == nullptr || call->requests_received > 1) {
-    return;  // recorded (MX1); a stray request is not served
-  }
   const bool one_way = operation == kOneWayOperation;
+  if (call == nullptr || call->requests_received > 1) {
+    // Recorded (MX1). Not invoked again; a request/reply gets a fault at once, so that its
+    // sender is not left waiting for ever (one defect, one verdict).
+    if (!one_way) {
+      auto slot = std::make_shared<Slot>();
+      slot->wire = std::string(1, LOCKSTEP_WIRE_FAULT) + LOCKSTEP_GENERIC_FAULT_TEXT;
+      slot->ready = true;
+      connection->replies.push_back(slot);
+      flush(*connection);
+    }
+    return;
+  }
   std::shared_ptr<Slot> slot;
   if (!one_way) {
     slot = std::make_shared<Slot>();
@@ -116,7 +125,9 @@ void PatternDispatcher::flush(Connection& connection) {
     if (!connection.open) {
       continue;
     }
-    slot->call->reply_sent = slot->wire;
+    if (slot->call != nullptr && !slot->call->reply_sent) {
+      slot->call->reply_sent = slot->wire;
+    }
     ledger_.world().network().send(connection.id, slot->wire, at_once(), [](HRESULT) {});
   }
 }

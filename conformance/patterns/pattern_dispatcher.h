@@ -12,7 +12,10 @@
 // a one-way request gets none. Failures, cancellations included, are answered with
 // LOCKSTEP_GENERIC_FAULT_TEXT (minimal disclosure).
 //
-// Invariants: at most one reply per request, exactly one for each request/reply call whose
+// A second request for a call, or one no call made, is recorded (MX1), not invoked, and
+// answered with a fault at once (its sender is not left waiting for ever).
+//
+// Invariants: at most one reply per request, exactly one for each request/reply whose
 // invocation delivered an outcome while its connection lived; the dispatcher decides nothing
 // through the simulation (its network completions run at once on the scheduler).
 #pragma once

@@ -86,6 +86,14 @@ struct TaskPlan {
   bool invalid_request = false;  ///< an operation above 255: start must fail (TK2)
 };
 
+/// One client call's plan: the plan of the client's pattern is the one used.
+struct ClientCallPlan {
+  bool one_way = false;
+  AsyncResultPlan async_result;
+  EventPlan event_based;
+  TaskPlan task_based;
+};
+
 /// The operation of a call on the wire.
 inline constexpr std::uint32_t kRequestReplyOperation = 0;
 inline constexpr std::uint32_t kOneWayOperation = 1;

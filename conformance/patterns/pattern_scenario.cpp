@@ -91,6 +91,25 @@ std::uint64_t PatternScenario::pause_between_calls_ns() {
   return kPausesNs[simulation_.integer(4)];
 }
 
+ClientCallPlan PatternScenario::client_call_plan(ClientPattern pattern) {
+  ClientCallPlan plan;
+  plan.one_way = one_way();
+  switch (pattern) {
+    case ClientPattern::async_result:
+      plan.async_result = async_result_plan(PatternRole::client);
+      break;
+    case ClientPattern::event_based:
+      plan.event_based = event_plan(PatternRole::client);
+      break;
+    case ClientPattern::task_based:
+      plan.task_based = task_plan(PatternRole::client);
+      break;
+    case ClientPattern::channel:
+      break;
+  }
+  return plan;
+}
+
 AsyncResultPlan PatternScenario::async_result_plan(PatternRole role) {
   AsyncResultPlan plan;
   plan.with_callback = simulation_.chance(3, 4);

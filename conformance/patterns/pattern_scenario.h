@@ -31,6 +31,8 @@ class PatternScenario {
   std::uint32_t calls_per_client();  ///< 1..4
   bool one_way();                    ///< 1 in 6 calls
   std::uint64_t pause_between_calls_ns();
+  /// A client call of `pattern`: one-way or not, and the plan of that pattern.
+  ClientCallPlan client_call_plan(ClientPattern pattern);
   AsyncResultPlan async_result_plan(PatternRole role);
   EventPlan event_plan(PatternRole role);
   TaskPlan task_plan(PatternRole role);

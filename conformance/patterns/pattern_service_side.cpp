@@ -72,9 +72,9 @@ void PatternServiceSide::invoke(PatternCall& call, const PatternDispatcher::Repl
   char buffer[LOCKSTEP_PATTERN_REPLY_CAPACITY];
   std::size_t size = 0;
   const lockstep_service_work* work = work_.table();
-  const HRESULT result =
-      work->run(work->state, call.one_way ? kOneWayOperation : 0, call.body.data(),
-                call.body.size(), nullptr, buffer, sizeof(buffer), &size, nullptr, nullptr);
+  const HRESULT result = work->run(
+      work->state, call.one_way ? kOneWayOperation : kRequestReplyOperation, call.body.data(),
+      call.body.size(), nullptr, buffer, sizeof(buffer), &size, nullptr, nullptr);
   reply(result, SUCCEEDED(result) ? std::string(buffer, std::min(size, sizeof(buffer))) : "");
 }
 

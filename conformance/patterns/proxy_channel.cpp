@@ -111,6 +111,10 @@ ProxyChannel::ProxyChannel(ExchangeLedger& ledger, harness::SimulatedHost& host,
   pattern_channel_.channel = reinterpret_cast<lockstep_channel*>(this);
 }
 
+FiberId ProxyChannel::current_thread() const {
+  return ledger_.world().simulation().current_fiber();
+}
+
 void ProxyChannel::wait_idle() {
   waiters_.wait_until(
       [this] {
@@ -231,6 +235,13 @@ HRESULT ProxyChannel::start(bool request_reply, const void* request_bytes, std::
   if (async_context == nullptr &&
       (mode == UnderlyingMode::later || mode == UnderlyingMode::early)) {
     mode = UnderlyingMode::synchronous;
+  }
+  // A synchronous or early completion blocks the calling thread until a worker of this host
+  // delivers the real channel's completion: never block one of those workers on it (the
+  // rule AM8 binds the harness too). Called from a worker with a context, it completes later.
+  if (async_context != nullptr && host_.workers().is_worker(current_thread()) &&
+      (mode == UnderlyingMode::synchronous || mode == UnderlyingMode::early)) {
+    mode = UnderlyingMode::later;
   }
   Request& request = *requests_.emplace_back(std::make_unique<Request>());
   request.owner = this;

@@ -9,6 +9,9 @@
 // result, the wire reply, the thread) as the call's client-side UnderlyingOperation, and marks
 // the thread delivering each callback as completing (TK5).
 //
+// A request made from one of the host's own workers with a context never blocks that worker
+// (it completes later): the real channel's completion needs the workers.
+//
 // It is also a correct channel for concurrent request/reply calls: it lets one request/reply
 // at a time reach the real channel, in call order (the reference channel gives each reply to
 // the request waiting longest, so two in flight could swap replies; one-way sends need no
@@ -63,6 +66,7 @@ class ProxyChannel {
  private:
   void record_completion(Request& request, HRESULT result, bool synchronously);
   void release_turn(Request& request);
+  FiberId current_thread() const;
   void deliver(Request& request, HRESULT result, WS_CALLBACK_MODEL model);
 
   ExchangeLedger& ledger_;

@@ -134,6 +134,9 @@ HRESULT ServiceWork::run(const void* request, std::size_t request_size,
   }
   if (async_context == nullptr) {
     mode = UnderlyingMode::synchronous;
+  } else if (mode == UnderlyingMode::early &&
+             backend_.workers().is_worker(ledger_.world().simulation().current_fiber())) {
+    mode = UnderlyingMode::later;  // an early completion needs a free backend worker
   }
   const bool stops = token != nullptr && run.choice.honours_cancellation;
   if (mode == UnderlyingMode::synchronous) {

@@ -50,6 +50,12 @@ HRESULT SynchronizationContext::post(lockstep_posted_function function, void* st
   return S_OK;
 }
 
+void SynchronizationContext::nudge() {
+  if (waiting_) {
+    simulation_.wake(thread_);
+  }
+}
+
 void SynchronizationContext::run_queued() {
   while (!queue_.empty()) {
     const Item item = queue_.front();

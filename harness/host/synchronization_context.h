@@ -48,6 +48,9 @@ class SynchronizationContext {
   /// True while the context's thread is blocked in a pump with nothing queued: anything
   /// posted now would run. False while it is busy elsewhere (or stuck there).
   bool pumping() const { return waiting_ && queue_.empty(); }
+  /// Anywhere: a pumping thread looks at its `done` condition again (for conditions another
+  /// thread changed without posting anything).
+  void nudge();
   /// Runs on the context's thread after each posted function.
   void set_after_each(std::function<void()> hook) { after_each_ = std::move(hook); }
   std::uint64_t posted() const { return posted_; }

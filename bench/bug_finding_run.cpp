@@ -30,7 +30,7 @@ namespace lockstep::bench {
 
 namespace {
 
-// As the run command derives them (harness/cli/run_command.cpp), so that a failure found here
+// As the runner derives them (runner/run_schedules.cpp), so that a failure found here
 // replays with `lockstep run ... --schedule i`.
 constexpr std::uint64_t kStrategySalt = 0x7374726174656779ull;  // "strategy"
 // The estimate the run command hands to PCT today; PCT's own handling of it is its business.
@@ -52,6 +52,9 @@ const char* suite_of_part(const std::string& part) {
   }
   if (part == "echo-call") {
     return "echo";
+  }
+  if (part == "async-result" || part == "event-based" || part == "task-based") {
+    return part.c_str();  // a .NET pattern part has the suite of its name
   }
   return "";
 }

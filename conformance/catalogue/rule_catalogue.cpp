@@ -14,6 +14,7 @@ constexpr std::string_view kServiceHost = "service host";
 constexpr std::string_view kAsyncResult = ".NET IAsyncResult pattern";
 constexpr std::string_view kEventBased = ".NET event-based pattern";
 constexpr std::string_view kTaskBased = ".NET task-based pattern";
+constexpr std::string_view kExchange = "message exchange";
 
 constexpr std::string_view kAsyncModelSource =
     "WWSAPI \"Asynchronous Model\" (seeds 000-002: French, Portuguese, Spanish); webservices.h";
@@ -23,6 +24,11 @@ constexpr std::string_view kServerSource =
     "WWSAPI \"Server Side Service Operations\" (seed 004); WsRegisterOperationForCancel";
 constexpr std::string_view kWcfSource =
     "WCF \"Synchronous and Asynchronous Operations\" (seed 003); .NET APM/EAP/TAP guides";
+constexpr std::string_view kExchangeSource =
+    "WCF \"Synchronous and Asynchronous Operations\" (seed 003): service contracts specify the "
+    "message exchange pattern; an AsyncPattern operation is exposed as a single operation with a "
+    "request message and a correlated response message; one-way operations have no correlated "
+    "response";
 
 }  // namespace
 
@@ -201,6 +207,17 @@ const std::vector<Rule>& rule_catalogue() {
        "With asynchronous continuations requested, no continuation runs inline on the "
        "completing thread.",
        kWcfSource},
+      {"MX1", kExchange, "one exchange whatever the patterns",
+       "The message exchange does not depend on the pattern chosen on either side: any client "
+       "pattern against any service pattern makes exactly one request and one correlated reply "
+       "per call; a one-way operation makes one request and no reply. Checked as: a call never "
+       "sends a second request (no retry), a one-way call is sent without waiting for a reply "
+       "and a request/reply call is not sent one-way, the service receives at most one request "
+       "per call and its work runs at most once, and the outcome each side delivers is its own "
+       "call's exchange (its reply, or its failure), never another call's. A call refused at its "
+       "start (argument error, busy, duplicate userState, token cancelled before the call) sends "
+       "nothing; a reply lost to a dropped connection fails that call and is not a violation.",
+       kExchangeSource},
   };
   return rules;
 }

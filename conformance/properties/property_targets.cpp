@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "harness/plugin/implementation_parts.h"
+
 namespace lockstep::conformance::properties {
 
 namespace {
@@ -19,6 +21,15 @@ bool provides(const Implementation& implementation, std::string_view part) {
   }
   if (part == "async-execute") {
     return implementation.table->async_execute != nullptr;
+  }
+  if (part == "async-result") {
+    return harness::async_result_part(*implementation.table) != nullptr;
+  }
+  if (part == "event-based") {
+    return harness::event_based_part(*implementation.table) != nullptr;
+  }
+  if (part == "task-based") {
+    return harness::task_based_part(*implementation.table) != nullptr;
   }
   return false;
 }

@@ -22,8 +22,8 @@ struct PropertyTarget {
   std::string must_fail_on;
 };
 
-/// The bundled implementations that provide `part` ("channel", "service-host" or
-/// "async-execute"), in registry order. A mutant defective in `part` whose rule is not among
+/// The bundled implementations that provide `part` ("channel", "service-host",
+/// "async-execute", "async-result", "event-based" or "task-based"), in registry order. A mutant defective in `part` whose rule is not among
 /// `rules` is left out (the property cannot judge it) and named in `not_judged`.
 std::vector<PropertyTarget> property_targets(std::string_view part,
                                              const std::vector<std::string>& rules,

@@ -70,6 +70,8 @@ StressResult run_stress(const StressTarget& target, const StressConfig& config) 
     } else if (part == "echo-call") {
       report = run_echo_call_round(target.name, target.archetype_defects.value_or(0), seed, log,
                                    config.round);
+    } else {
+      break;  // no real-thread round for this part (the .NET patterns): nothing to stress
     }
     ++result.rounds;
     result.calls += report.calls;

@@ -1,9 +1,10 @@
-// The bundled implementations: the reference (client channel, WsAsyncExecute, service host),
-// the independent implementations, the reference's mutants, the archetype echo call and its
-// defective variants.
+// The bundled implementations: the reference (client channel, WsAsyncExecute, service host, the
+// three .NET patterns), the independent implementations, the reference's mutants, the archetype
+// echo call and its defective variants.
 #include "conformance/registry/implementations.h"
 
 #include <deque>
+#include <string_view>
 
 #include "async_execute.h"
 #include "channel.h"
@@ -13,6 +14,7 @@
 #include "eager_channel.h"
 #include "queued_channel.h"
 #include "reference_implementation.h"
+#include "reference_patterns.h"
 #include "reference_service_host.h"
 
 namespace lockstep::conformance {
@@ -33,8 +35,34 @@ reference_implementation& new_reference_table(
   table.base.channel = &reference_channel_functions;
   table.base.async_execute = async_execute;
   table.base.service_host = &reference_service_host_functions;
+  // The pattern parts only where they are tested (the reference, the pattern mutants): the
+  // pattern suites put the channel under their proxies, and a channel mutant's defect would
+  // only repeat there what the channel suite reports.
+  table.base.async_result = nullptr;
+  table.base.event_based = nullptr;
+  table.base.task_based = nullptr;
   table.channel_defects = channel_defects;
   table.service_defects = service_defects;
+  return table;
+}
+
+// A pattern mutant provides only the pattern part its defect is in: the pattern suites take the
+// other side of each exchange, and the channel, from the reference (so a mutant runs one suite,
+// not seven; the other parts would only repeat the reference's verdicts).
+reference_implementation& new_pattern_mutant_table(const reference_pattern_mutant& mutant) {
+  reference_implementation& table = new_reference_table(mutant.name, 0);
+  table.pattern_defects = mutant.defect;
+  table.base.channel = nullptr;
+  table.base.async_execute = nullptr;
+  table.base.service_host = nullptr;
+  const std::string_view part = mutant.part;
+  if (part == "async-result") {
+    table.base.async_result = &reference_async_result_functions;
+  } else if (part == "event-based") {
+    table.base.event_based = &reference_event_based_functions;
+  } else if (part == "task-based") {
+    table.base.task_based = &reference_task_based_functions;
+  }
   return table;
 }
 
@@ -90,9 +118,13 @@ std::vector<Implementation> build_bundled() {
   reference.name = "reference";
   reference.kind = "reference";
   reference.description =
-      "the reference implementation: client channel, WsAsyncExecute and service host, correct "
-      "against every rule";
-  reference.table = &new_reference_table("reference", 0).base;
+      "the reference implementation: client channel, WsAsyncExecute, service host and the "
+      "IAsyncResult, event-based and task-based patterns, correct against every rule";
+  reference_implementation& reference_table = new_reference_table("reference", 0);
+  reference_table.base.async_result = &reference_async_result_functions;
+  reference_table.base.event_based = &reference_event_based_functions;
+  reference_table.base.task_based = &reference_task_based_functions;
+  reference.table = &reference_table.base;
   all.push_back(std::move(reference));
   for (Implementation& independent : independent_implementations()) {
     all.push_back(std::move(independent));
@@ -116,6 +148,11 @@ std::vector<Implementation> build_bundled() {
         reference_mutant(service_mutants[index], "service-host",
                          new_reference_table(service_mutants[index].name, 0, &WsAsyncExecute,
                                              service_mutants[index].defect)));
+  }
+  const reference_pattern_mutant* pattern_mutants = reference_pattern_mutants(&count);
+  for (std::size_t index = 0; index < count; ++index) {
+    all.push_back(reference_mutant(pattern_mutants[index], pattern_mutants[index].part,
+                                   new_pattern_mutant_table(pattern_mutants[index])));
   }
   for (const EchoImplementation& echo : bundled_echo_implementations()) {
     Implementation implementation;

@@ -23,11 +23,12 @@ struct Implementation {
   std::string description;  ///< one line
   std::string breaks;       ///< for a mutant: the rule id it breaks
   std::string bug_class;    ///< for a mutant: the kind of real bug it imitates
-  /// For a mutant: the part its defect is in ("channel", "async-execute", "service-host" or
-  /// "echo-call"); the other parts it provides are the reference's, correct.
+  /// For a mutant: the part its defect is in ("channel", "async-execute", "service-host",
+  /// "async-result", "event-based", "task-based" or "echo-call"); the other parts it provides
+  /// are the reference's, correct.
   std::string defective_part;
   /// The C ABI table, for the suites of the parts it provides (channel, WsAsyncExecute,
-  /// service host). Null for an echo-call archetype.
+  /// service host, the three patterns). Null for an echo-call archetype.
   const lockstep_implementation* table = nullptr;
   /// For the echo suite: the archetype defect flags (0 = correct); empty if not an archetype.
   std::optional<unsigned> archetype_defects;

@@ -3,8 +3,9 @@
 
 #include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
-#include "conformance/service/service_schedule.h"
+#include "conformance/patterns/pattern_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
+#include "conformance/service/service_schedule.h"
 
 namespace lockstep::conformance {
 
@@ -30,6 +31,23 @@ std::vector<Probe> call_probes(std::initializer_list<Probe> more) {
   return probes;
 }
 
+// A pattern suite: the family's part in both roles, against every pattern on the other side.
+Suite pattern_suite(PatternFamily family, std::string description, std::vector<std::string> rules,
+                    std::uint64_t pct_estimated_steps) {
+  return Suite{
+      pattern_family_name(family), std::move(description), std::move(rules),
+      [family](const Implementation& implementation) {
+        return implementation.table != nullptr && provides_pattern(*implementation.table, family);
+      },
+      [family](const Implementation& implementation, std::uint64_t seed,
+               std::unique_ptr<Strategy> strategy, const harness::ScheduleOptions& options) {
+        return static_cast<harness::ScheduleOutcome>(run_pattern_schedule(
+            *implementation.table, family, seed, std::move(strategy), options));
+      },
+      pct_estimated_steps,
+      {}};
+}
+
 std::vector<Suite> build_suites() {
   std::vector<Suite> all;
   all.push_back(Suite{
@@ -51,6 +69,14 @@ std::vector<Suite> build_suites() {
                    Probe::chain_step_asynchronous,
                    Probe::chain_step_completed_before_return, Probe::chain_step_after_failure,
                    Probe::chain_long_synchronous})});
+  all.push_back(pattern_suite(
+      PatternFamily::async_result,
+      "IAsyncResult pattern: Begin/End as client proxy (against Begin/End, event-based, "
+      "task-returning and synchronous services) and as service (called by IAsyncResult, "
+      "event-based, task-based and plain channel clients); callbacks or End from the caller, "
+      "second Ends, argument errors, channels and work completing synchronously, later, early "
+      "or refusing; checks AP1-AP5 and MX1",
+      {"AP1", "AP2", "AP3", "AP4", "AP5", "MX1"}, /*pct_estimated_steps=*/276));
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
@@ -94,6 +120,13 @@ std::vector<Suite> build_suites() {
       },
       /*pct_estimated_steps=*/65,
       call_probes({Probe::failure_with_error_object, Probe::call_pending_at_heal})});
+  all.push_back(pattern_suite(
+      PatternFamily::event_based,
+      "event-based pattern: MethodAsync/Completed/CancelAsync/IsBusy as client proxy on a "
+      "captured single-threaded context and as service, against every pattern on the other "
+      "side; duplicate and NULL userStates while busy, cancels early, late and of unknown "
+      "states, progress handlers; checks EV1-EV7 and MX1",
+      {"EV1", "EV2", "EV3", "EV4", "EV5", "EV6", "EV7", "MX1"}, /*pct_estimated_steps=*/248));
   all.push_back(Suite{
       "service",
       "service host: clients with several requests, operations completing synchronously or "
@@ -118,6 +151,13 @@ std::vector<Suite> build_suites() {
                    Probe::host_close_with_calls_in_flight,
                    Probe::close_timeout_expired_with_calls_in_flight, Probe::connect_after_close,
                    Probe::reply_from_heap})});
+  all.push_back(pattern_suite(
+      PatternFamily::task_based,
+      "task-based pattern: tasks as client proxy and as task-returning service, against every "
+      "pattern on the other side; tokens none, pre-cancelled or cancelled while running, "
+      "continuations inline or asynchronous, before or after completion, waits, tasks left "
+      "alone; checks TK1-TK5 and MX1",
+      {"TK1", "TK2", "TK3", "TK4", "TK5", "MX1"}, /*pct_estimated_steps=*/267));
   return all;
 }
 
@@ -126,6 +166,19 @@ std::vector<Suite> build_suites() {
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> all = build_suites();
   return all;
+}
+
+std::vector<std::string> suites_checking(std::string_view rule) {
+  std::vector<std::string> names;
+  for (const Suite& suite : suites()) {
+    for (const std::string& checked : suite.rules) {
+      if (checked == rule) {
+        names.push_back(suite.name);
+        break;
+      }
+    }
+  }
+  return names;
 }
 
 const Suite* find_suite(std::string_view name) {

@@ -39,5 +39,8 @@ struct Suite {
 
 const std::vector<Suite>& suites();
 const Suite* find_suite(std::string_view name);
+/// The names of the suites that check `rule` (by their rule lists), in suite order; empty
+/// when no suite checks it (`lockstep list` and `lockstep explain` say so).
+std::vector<std::string> suites_checking(std::string_view rule);
 
 }  // namespace lockstep::conformance

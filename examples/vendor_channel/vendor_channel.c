@@ -841,6 +841,9 @@ static const lockstep_implementation vendor_implementation = {
     &vendor_channel_functions,
     NULL, /* no WsAsyncExecute: its suite is reported as not applicable */
     NULL, /* no service host */
+    NULL, /* no IAsyncResult, event-based or task-based part (lockstep/patterns.h) */
+    NULL,
+    NULL,
 };
 
 /* The one exported symbol (the library is built with hidden visibility otherwise). */

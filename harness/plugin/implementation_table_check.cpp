@@ -1,7 +1,10 @@
 // Implementation table checks: versions and sizes first, then the name and version (printable,
 // because they go into line-oriented replay files), then every provided part's function table
-// (each entry of a provided part is mandatory: the suites for that part call them all).
+// (each entry of a provided part is mandatory: the suites for that part call them all). The
+// pattern parts appended to the table are read only when its struct_size covers them.
 #include "harness/plugin/implementation_table_check.h"
+
+#include "harness/plugin/implementation_parts.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +66,66 @@ std::optional<std::string> check_service_host(const lockstep_service_host_functi
                      {"free_service_host", service.free_service_host != nullptr}});
 }
 
+// What every pattern part starts with: a part may have one role only (either create function
+// NULL), not none; free_instance is always needed.
+template <typename Part>
+EntryList instance_entries(const Part& part) {
+  return {{"free_instance", part.free_instance != nullptr}};
+}
+
+template <typename Part>
+std::optional<std::string> check_roles(std::string_view name, const Part& part) {
+  if (part.create_proxy == nullptr && part.create_service == nullptr) {
+    return std::string(name) +
+           " table has neither create_proxy nor create_service (a part needs one role at least)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_async_result(const lockstep_async_result_functions& part) {
+  if (auto problem = check_roles("async_result", part)) {
+    return problem;
+  }
+  EntryList entries = instance_entries(part);
+  entries.insert(entries.end(),
+                 {{"begin", part.begin != nullptr},
+                  {"end", part.end != nullptr},
+                  {"completed_synchronously", part.completed_synchronously != nullptr},
+                  {"is_completed", part.is_completed != nullptr},
+                  {"wait_handle", part.wait_handle != nullptr},
+                  {"async_state", part.async_state != nullptr},
+                  {"release_result", part.release_result != nullptr}});
+  return check_part("async_result", part.struct_size, sizeof(lockstep_async_result_functions),
+                    entries);
+}
+
+std::optional<std::string> check_event_based(const lockstep_event_based_functions& part) {
+  if (auto problem = check_roles("event_based", part)) {
+    return problem;
+  }
+  EntryList entries = instance_entries(part);
+  entries.insert(entries.end(), {{"start", part.start != nullptr},
+                                 {"cancel", part.cancel != nullptr},
+                                 {"is_busy", part.is_busy != nullptr}});
+  return check_part("event_based", part.struct_size, sizeof(lockstep_event_based_functions),
+                    entries);
+}
+
+std::optional<std::string> check_task_based(const lockstep_task_based_functions& part) {
+  if (auto problem = check_roles("task_based", part)) {
+    return problem;
+  }
+  EntryList entries = instance_entries(part);
+  entries.insert(entries.end(), {{"start", part.start != nullptr},
+                                 {"task_status", part.task_status != nullptr},
+                                 {"task_result", part.task_result != nullptr},
+                                 {"task_error", part.task_error != nullptr},
+                                 {"continue_with", part.continue_with != nullptr},
+                                 {"wait", part.wait != nullptr},
+                                 {"release_task", part.release_task != nullptr}});
+  return check_part("task_based", part.struct_size, sizeof(lockstep_task_based_functions), entries);
+}
+
 }  // namespace
 
 std::optional<std::string> check_implementation_table(const lockstep_implementation& table) {
@@ -75,10 +138,11 @@ std::optional<std::string> check_implementation_table(const lockstep_implementat
     return "implementation ABI version " + std::to_string(table.abi_version) +
            " is older than this lockstep's (" + ours + "); rebuild the plugin";
   }
-  if (table.struct_size < sizeof(lockstep_implementation)) {
+  // Older plugins end after service_host: their tables load, without the appended parts.
+  if (table.struct_size < LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE) {
     return "implementation table struct_size " + std::to_string(table.struct_size) +
-           " is smaller than " + std::to_string(sizeof(lockstep_implementation)) +
-           " (this lockstep's sizeof(lockstep_implementation))";
+           " is smaller than " + std::to_string(LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE) +
+           " (the smallest lockstep_implementation, up to service_host)";
   }
   if (table.name == nullptr) {
     return std::string("implementation name is NULL");
@@ -99,6 +163,21 @@ std::optional<std::string> check_implementation_table(const lockstep_implementat
   }
   if (table.service_host != nullptr) {
     if (auto problem = check_service_host(*table.service_host)) {
+      return problem;
+    }
+  }
+  if (const auto* part = async_result_part(table)) {
+    if (auto problem = check_async_result(*part)) {
+      return problem;
+    }
+  }
+  if (const auto* part = event_based_part(table)) {
+    if (auto problem = check_event_based(*part)) {
+      return problem;
+    }
+  }
+  if (const auto* part = task_based_part(table)) {
+    if (auto problem = check_task_based(*part)) {
       return problem;
     }
   }

@@ -69,7 +69,8 @@ int list_command(const std::string& format) {
       document["rules"].push_back({{"id", rule.id},
                                    {"family", rule.family},
                                    {"title", rule.title},
-                                   {"source", rule.source}});
+                                   {"source", rule.source},
+                                   {"checked_by", conformance::suites_checking(rule.id)}});
     }
     std::printf("%s\n", document.dump(2).c_str());
     return kExitPass;
@@ -86,8 +87,10 @@ int list_command(const std::string& format) {
   }
   std::printf("rules:\n");
   for (const auto& rule : rules) {
-    std::printf("  %-5s %-26s %s\n", std::string(rule.id).c_str(), std::string(rule.family).c_str(),
-                std::string(rule.title).c_str());
+    const bool checked = !conformance::suites_checking(rule.id).empty();
+    std::printf("  %-5s %-26s %s%s\n", std::string(rule.id).c_str(),
+                std::string(rule.family).c_str(), std::string(rule.title).c_str(),
+                checked ? "" : "  [not checked by any suite]");
   }
   return kExitPass;
 }
@@ -101,6 +104,11 @@ int explain_command(const std::string& id) {
   std::printf("%s (%s): %s\n\n%s\n\nSource: %s\n", std::string(rule->id).c_str(),
               std::string(rule->family).c_str(), std::string(rule->title).c_str(),
               std::string(rule->text).c_str(), std::string(rule->source).c_str());
+  std::string checked_by;
+  for (const std::string& suite : conformance::suites_checking(rule->id)) {
+    checked_by += (checked_by.empty() ? "" : ", ") + suite;
+  }
+  std::printf("Checked by: %s\n", checked_by.empty() ? "no suite (not checked)" : checked_by.c_str());
   const std::vector<const conformance::RuleClause*> clauses = conformance::clauses_of(rule->id);
   if (!clauses.empty()) {
     std::printf("\nClauses, how each is checked, and the probes that exercise it:\n");

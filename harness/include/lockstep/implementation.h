@@ -1,8 +1,9 @@
 /* implementation.h: what an implementation under test provides to lockstep.
  *
  * A shared library exports one C function, LOCKSTEP_IMPLEMENTATION_SYMBOL, returning a
- * versioned table: the client channel (WsCreateChannel ... WsFreeChannel), WsAsyncExecute, and
- * the service host (WsCreateServiceHost ... WsFreeServiceHost). A part an implementation does
+ * versioned table: the client channel (WsCreateChannel ... WsFreeChannel), WsAsyncExecute, the
+ * service host (WsCreateServiceHost ... WsFreeServiceHost), and the .NET asynchronous patterns
+ * (IAsyncResult, event-based, task-based: lockstep/patterns.h). A part an implementation does
  * not provide is NULL, and the suites for it are reported as not applicable. Every function
  * keeps the WWSAPI shape of the function it stands for (nullable WS_ASYNC_CONTEXT, WS_ERROR,
  * WS_S_ASYNC), with message bodies as bytes instead of WS_MESSAGE/serialization. The
@@ -31,7 +32,10 @@
  * returned WS_S_END is a success: it gets exactly one reply, ['R'] and the body it put in its
  * heap, and then the host serves no more messages on that channel (rules SV1, SV3, SV7).
  *
- * Versioned: abi_version and struct_size come first in every table. Self-contained; C and C++. */
+ * Versioned: abi_version and struct_size come first in every table. Members are only ever
+ * appended: lockstep reads a member only when the table's struct_size covers it, so a plugin
+ * built against an older header (a smaller table) still loads, without the newer parts.
+ * Self-contained; C and C++. */
 #ifndef LOCKSTEP_IMPLEMENTATION_H
 #define LOCKSTEP_IMPLEMENTATION_H
 
@@ -39,6 +43,7 @@
 #include <stdint.h>
 
 #include "lockstep/host.h"
+#include "lockstep/patterns.h"
 #include "lockstep/ws.h"
 
 #ifdef __cplusplus
@@ -180,7 +185,21 @@ struct lockstep_implementation {
                            const WS_ASYNC_CONTEXT* async_context,
                            WS_ERROR* error);                 /* NULL: not provided */
   const lockstep_service_host_functions* service_host; /* NULL: not provided */
+  /* Appended after the first release: present when struct_size reaches them
+   * (LOCKSTEP_IMPLEMENTATION_HAS). Each NULL when not provided. */
+  const lockstep_async_result_functions* async_result; /* IAsyncResult: Begin/End */
+  const lockstep_event_based_functions* event_based;   /* MethodAsync / Completed */
+  const lockstep_task_based_functions* task_based;     /* tasks and continuations */
 };
+
+/* The size of the table as first released (up to service_host): the smallest lockstep loads. */
+#define LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE \
+  (offsetof(lockstep_implementation, service_host) + sizeof(const void*))
+
+/* Whether `table` (a const lockstep_implementation*) is large enough to hold `member`. */
+#define LOCKSTEP_IMPLEMENTATION_HAS(table, member)             \
+  ((table)->struct_size >= offsetof(lockstep_implementation, member) + \
+                               sizeof((table)->member))
 
 /* The one symbol a plugin exports (named by LOCKSTEP_IMPLEMENTATION_SYMBOL). It is given the
  * host ABI version (LOCKSTEP_HOST_ABI_VERSION) lockstep was built with and returns its table,

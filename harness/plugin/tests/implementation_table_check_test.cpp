@@ -1,7 +1,10 @@
 // check_implementation_table on tables built in memory: the refusals the test plugins do not
 // cover (older ABI, empty or unprintable names, small or incomplete part tables, the service
-// host), and that a complete table passes.
+// host, the pattern parts), that a complete table passes, and that a table of the first release
+// loads without its appended members being read.
 #include "harness/plugin/implementation_table_check.h"
+
+#include "harness/plugin/implementation_parts.h"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +56,63 @@ HRESULT abort_service_host(lockstep_service_host*, WS_ERROR*) {
 }
 void free_service_host(lockstep_service_host*) {}
 
+HRESULT create_proxy(const lockstep_implementation*, const lockstep_host*,
+                     const lockstep_pattern_channel*, lockstep_pattern_instance**, WS_ERROR*) {
+  return -1;
+}
+HRESULT create_service(const lockstep_implementation*, const lockstep_host*,
+                       const lockstep_service_work*, lockstep_pattern_instance**, WS_ERROR*) {
+  return -1;
+}
+void free_instance(lockstep_pattern_instance*) {}
+HRESULT begin(lockstep_pattern_instance*, const lockstep_pattern_request*, lockstep_async_callback,
+              void*, lockstep_async_result**, WS_ERROR*) {
+  return -1;
+}
+HRESULT end(lockstep_pattern_instance*, lockstep_async_result*, void*, size_t, size_t*, WS_ERROR*) {
+  return -1;
+}
+BOOL result_flag(lockstep_async_result*) {
+  return FALSE;
+}
+lockstep_event* wait_handle(lockstep_async_result*) {
+  return nullptr;
+}
+void* async_state(lockstep_async_result*) {
+  return nullptr;
+}
+void release_result(lockstep_async_result*) {}
+HRESULT event_start(lockstep_pattern_instance*, const lockstep_pattern_request*, void*,
+                    const lockstep_event_handlers*, WS_ERROR*) {
+  return -1;
+}
+HRESULT event_cancel(lockstep_pattern_instance*, void*) {
+  return -1;
+}
+BOOL is_busy(lockstep_pattern_instance*) {
+  return FALSE;
+}
+HRESULT task_start(lockstep_pattern_instance*, const lockstep_pattern_request*,
+                   lockstep_cancellation_token*, lockstep_task**, WS_ERROR*) {
+  return -1;
+}
+lockstep_task_status task_status(lockstep_task*) {
+  return LOCKSTEP_TASK_RUNNING;
+}
+HRESULT task_result(lockstep_task*, void*, size_t, size_t*) {
+  return -1;
+}
+HRESULT task_error(lockstep_task*, WS_ERROR*) {
+  return -1;
+}
+HRESULT continue_with(lockstep_task*, lockstep_task_continuation, void*, uint32_t) {
+  return -1;
+}
+HRESULT task_wait(lockstep_task*, uint64_t) {
+  return -1;
+}
+void release_task(lockstep_task*) {}
+
 // The implementation points at the part tables beside it: never copied, so never dangling.
 struct Tables {
   Tables() = default;
@@ -81,7 +141,39 @@ struct Tables {
                                          "1.0",
                                          &channel,
                                          nullptr,
-                                         &service_host};
+                                         &service_host,
+                                         &async_result,
+                                         &event_based,
+                                         &task_based};
+  lockstep_async_result_functions async_result{sizeof(lockstep_async_result_functions),
+                                               create_proxy,
+                                               create_service,
+                                               free_instance,
+                                               begin,
+                                               end,
+                                               result_flag,
+                                               result_flag,
+                                               wait_handle,
+                                               async_state,
+                                               release_result};
+  lockstep_event_based_functions event_based{sizeof(lockstep_event_based_functions),
+                                             create_proxy,
+                                             create_service,
+                                             free_instance,
+                                             event_start,
+                                             event_cancel,
+                                             is_busy};
+  lockstep_task_based_functions task_based{sizeof(lockstep_task_based_functions),
+                                           create_proxy,
+                                           create_service,
+                                           free_instance,
+                                           task_start,
+                                           task_status,
+                                           task_result,
+                                           task_error,
+                                           continue_with,
+                                           task_wait,
+                                           release_task};
 };
 
 std::string problem_of(const Tables& tables) {
@@ -97,7 +189,66 @@ TEST(ImplementationTableCheck, AcceptsATableThatProvidesNoPart) {
   Tables tables;
   tables.implementation.channel = nullptr;
   tables.implementation.service_host = nullptr;
+  tables.implementation.async_result = nullptr;
+  tables.implementation.event_based = nullptr;
+  tables.implementation.task_based = nullptr;
   EXPECT_EQ(problem_of(tables), "(accepted)");
+}
+
+TEST(ImplementationTableCheck, ATableOfTheFirstReleaseLoadsAndItsTailIsNeverRead) {
+  Tables tables;
+  // What lies beyond a first-release table is not the plugin's: even garbage is never read.
+  tables.implementation.async_result =
+      reinterpret_cast<const lockstep_async_result_functions*>(std::uintptr_t{8});
+  tables.implementation.event_based =
+      reinterpret_cast<const lockstep_event_based_functions*>(std::uintptr_t{8});
+  tables.implementation.task_based =
+      reinterpret_cast<const lockstep_task_based_functions*>(std::uintptr_t{8});
+  tables.implementation.struct_size = LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE;
+  EXPECT_EQ(problem_of(tables), "(accepted)");
+  EXPECT_EQ(async_result_part(tables.implementation), nullptr);
+  EXPECT_EQ(event_based_part(tables.implementation), nullptr);
+  EXPECT_EQ(task_based_part(tables.implementation), nullptr);
+  // A table that ends inside the appended members has only the members it holds.
+  tables.implementation.async_result = &tables.async_result;
+  tables.implementation.struct_size =
+      offsetof(lockstep_implementation, async_result) + sizeof(void*);
+  EXPECT_EQ(problem_of(tables), "(accepted)");
+  EXPECT_EQ(async_result_part(tables.implementation), &tables.async_result);
+  EXPECT_EQ(event_based_part(tables.implementation), nullptr);
+  tables.implementation.struct_size = LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE - 1;
+  EXPECT_EQ(problem_of(tables), "implementation table struct_size " +
+                                    std::to_string(LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE - 1) +
+                                    " is smaller than " +
+                                    std::to_string(LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE) +
+                                    " (the smallest lockstep_implementation, up to service_host)");
+}
+
+TEST(ImplementationTableCheck, RefusesIncompleteOrSmallPatternParts) {
+  Tables without_end;
+  without_end.async_result.end = nullptr;
+  EXPECT_EQ(problem_of(without_end),
+            "async_result table has a NULL end (every async_result function is mandatory when "
+            "the part is provided)");
+  Tables without_cancel;
+  without_cancel.event_based.cancel = nullptr;
+  EXPECT_EQ(problem_of(without_cancel),
+            "event_based table has a NULL cancel (every event_based function is mandatory when "
+            "the part is provided)");
+  Tables client_only;
+  client_only.task_based.create_service = nullptr;  // one role is enough
+  EXPECT_EQ(problem_of(client_only), "(accepted)");
+  Tables no_role;
+  no_role.task_based.create_service = nullptr;
+  no_role.task_based.create_proxy = nullptr;
+  EXPECT_EQ(problem_of(no_role),
+            "task_based table has neither create_proxy nor create_service (a part needs one "
+            "role at least)");
+  Tables small;
+  small.task_based.struct_size = 8;
+  EXPECT_EQ(problem_of(small), "task_based table struct_size 8 is smaller than " +
+                                   std::to_string(sizeof(lockstep_task_based_functions)) +
+                                   " (this lockstep's sizeof(lockstep_task_based_functions))");
 }
 
 TEST(ImplementationTableCheck, AcceptsANullVersionAndLargerStructs) {

@@ -3,6 +3,8 @@
 // Every refusal must be one line naming the path and the problem.
 #include "harness/plugin/plugin_loader.h"
 
+#include "harness/plugin/implementation_parts.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -142,8 +144,20 @@ TEST(PluginLoader, RefusesATooSmallTable) {
             std::string("plugin '") + TEST_PLUGIN_SMALL_STRUCT +
                 "': implementation table struct_size " +
                 std::to_string(offsetof(lockstep_implementation, service_host)) +
-                " is smaller than " + std::to_string(sizeof(lockstep_implementation)) +
-                " (this lockstep's sizeof(lockstep_implementation))");
+                " is smaller than " +
+                std::to_string(LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE) +
+                " (the smallest lockstep_implementation, up to service_host)");
+}
+
+TEST(PluginLoader, LoadsATableOfTheFirstReleaseWithoutThePatternParts) {
+  PluginLoadResult loaded = load_plugin(TEST_PLUGIN_FIRST_RELEASE);
+  ASSERT_TRUE(loaded.ok()) << loaded.error;
+  const lockstep_implementation& table = *loaded.plugin->implementation();
+  EXPECT_EQ(table.struct_size, LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE);
+  EXPECT_NE(table.channel, nullptr);
+  EXPECT_EQ(async_result_part(table), nullptr);
+  EXPECT_EQ(event_based_part(table), nullptr);
+  EXPECT_EQ(task_based_part(table), nullptr);
 }
 
 TEST(PluginLoader, RefusesANullName) {

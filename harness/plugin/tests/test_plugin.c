@@ -16,6 +16,9 @@
 #ifdef TEST_PLUGIN_SMALL_STRUCT
 /* As if built against an older header without the service_host member. */
 #define TEST_PLUGIN_STRUCT_SIZE offsetof(lockstep_implementation, service_host)
+#elif defined(TEST_PLUGIN_FIRST_RELEASE)
+/* As if built against the first release's header, before the pattern parts were appended. */
+#define TEST_PLUGIN_STRUCT_SIZE LOCKSTEP_IMPLEMENTATION_FIRST_STRUCT_SIZE
 #else
 #define TEST_PLUGIN_STRUCT_SIZE sizeof(lockstep_implementation)
 #endif
@@ -127,6 +130,9 @@ static const lockstep_implementation implementation = {
     &channel_functions,
     async_execute,
     NULL, /* no service host: load_plugin reports the part as not provided */
+    NULL, /* no IAsyncResult part */
+    NULL, /* no event-based part */
+    NULL, /* no task-based part */
 };
 
 const lockstep_implementation* TEST_PLUGIN_SYMBOL(uint32_t host_abi_version);

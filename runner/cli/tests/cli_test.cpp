@@ -33,9 +33,11 @@ TEST(Cli, ListNamesEveryBundledImplementation) {
   EXPECT_EQ(outcome.exit_code, 0);
   for (const char* name :
        {"archetype ", "archetype-context-by-pointer", "archetype-read-after-completion",
-        "archetype-error-after-callback", "AM10", "SV7", "TK5"}) {
+        "archetype-error-after-callback", "AM10", "SV7", "TK5", "MX1", "task-cold-start"}) {
     EXPECT_NE(outcome.output.find(name), std::string::npos) << name;
   }
+  // A rule no suite checks would be marked; today every rule is checked.
+  EXPECT_EQ(outcome.output.find("[not checked by any suite]"), std::string::npos) << outcome.output;
 }
 
 TEST(Cli, ExplainPrintsTheRuleAndItsSource) {
@@ -45,6 +47,13 @@ TEST(Cli, ExplainPrintsTheRuleAndItsSource) {
             std::string::npos)
       << outcome.output;
   EXPECT_NE(outcome.output.find("Source: "), std::string::npos);
+  EXPECT_NE(outcome.output.find("Checked by: async-execute, channel, echo, service"),
+            std::string::npos)
+      << outcome.output;
+  const Outcome exchange = run_lockstep("explain MX1");
+  EXPECT_NE(exchange.output.find("Checked by: async-result, event-based, task-based"),
+            std::string::npos)
+      << exchange.output;
   const Outcome unknown = run_lockstep("explain XY9");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown rule 'XY9'"), std::string::npos);
@@ -191,12 +200,17 @@ TEST(Cli, ListAsJson) {
       EXPECT_TRUE(implementation.contains("description"));
       const std::string part = implementation.value("part", "");
       EXPECT_TRUE(part == "channel" || part == "async-execute" || part == "service-host" ||
+                  part == "async-result" || part == "event-based" || part == "task-based" ||
                   part == "echo-call")
           << implementation.dump();
     }
   }
   EXPECT_TRUE(saw_mutant);
-  EXPECT_EQ(document["rules"].size(), 43u);
+  EXPECT_EQ(document["rules"].size(), 44u);
+  for (const auto& rule : document["rules"]) {
+    // Every rule is checked by some suite today (suite_rules_test.cpp); the list says which.
+    EXPECT_FALSE(rule["checked_by"].empty()) << rule.dump();
+  }
   ASSERT_FALSE(document["suites"].empty());
   for (const auto& suite : document["suites"]) {
     EXPECT_FALSE(suite["rules"].empty()) << suite.dump();

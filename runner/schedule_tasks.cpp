@@ -17,14 +17,23 @@ ScheduleTaskSpace::ScheduleTaskSpace(std::vector<SuitePairing> pairings,
       only_schedule_(only_schedule),
       shard_index_(shard_index),
       shard_count_(shard_count) {
+  const std::uint64_t first = shard_index_ - 1;
   if (pairings_.empty()) {
     per_pairing_ = 0;  // nothing applies: an empty run, even under --time
   } else if (only_schedule_) {
     per_pairing_ = 1;
   } else if (runs) {
-    // Indices below `runs` congruent to shard_index - 1 modulo shard_count.
-    const std::uint64_t first = shard_index_ - 1;
-    per_pairing_ = *runs > first ? (*runs - first + shard_count_ - 1) / shard_count_ : 0;
+    // Indices below `runs` congruent to shard_index - 1 modulo shard_count (written so that
+    // no sum can overflow, whatever the shard count).
+    per_pairing_ = *runs > first ? (*runs - first - 1) / shard_count_ + 1 : 0;
+  } else {
+    round_robin_ = true;
+    // --time: unbounded, unless the shard owns so few of the 2^64 indices that they can run
+    // out (a huge shard count); then exactly those.
+    const std::uint64_t owned_after_first = (UINT64_MAX - first) / shard_count_;
+    if (owned_after_first < (std::uint64_t{1} << 32)) {
+      per_pairing_ = owned_after_first + 1;
+    }
   }
 }
 
@@ -43,7 +52,7 @@ std::uint64_t ScheduleTaskSpace::index_of(std::uint64_t ordinal) const {
 }
 
 ScheduleTask ScheduleTaskSpace::at(std::uint64_t task) const {
-  if (per_pairing_) {
+  if (!round_robin_) {
     return ScheduleTask{pairings_[task / *per_pairing_], index_of(task % *per_pairing_)};
   }
   return ScheduleTask{pairings_[task % pairings_.size()], index_of(task / pairings_.size())};
@@ -55,6 +64,12 @@ std::uint64_t ScheduleTaskSpace::tasks_of(std::size_t implementation_position) c
         return pairing.implementation_position == implementation_position;
       });
   return per_pairing_.value_or(0) * static_cast<std::uint64_t>(pairings);
+}
+
+bool ScheduleTaskSpace::has_pairings(std::size_t implementation_position) const {
+  return std::any_of(pairings_.begin(), pairings_.end(), [&](const SuitePairing& pairing) {
+    return pairing.implementation_position == implementation_position;
+  });
 }
 
 std::vector<std::string> ScheduleRecord::rules() const {
@@ -74,6 +89,7 @@ ScheduleRecord ScheduleRecord::from(std::uint64_t task, const harness::WorldResu
   ScheduleRecord record;
   record.task = task;
   record.trace_hash = result.run.trace_hash;
+  record.subject_created = result.subject_created;
   if (result.run.outcome != Outcome::completed && result.run.outcome != Outcome::stopped) {
     record.abnormal_outcome = std::string(outcome_name(result.run.outcome));
   }
@@ -89,7 +105,8 @@ ScheduleRecord ScheduleRecord::from(std::uint64_t task, const harness::WorldResu
 
 std::string ScheduleRecord::to_line() const {
   char head[64];
-  std::snprintf(head, sizeof(head), "%" PRIu64 " %016" PRIx64, task, trace_hash);
+  std::snprintf(head, sizeof(head), "%" PRIu64 " %016" PRIx64 " %c", task, trace_hash,
+                subject_created ? 'c' : 'u');
   std::string line = head;
   line += " " + (abnormal_outcome.empty() ? std::string("-") : abnormal_outcome);
   for (const std::string& rule : violations) {
@@ -103,9 +120,12 @@ std::optional<ScheduleRecord> ScheduleRecord::parse(const std::string& line) {
   ScheduleRecord record;
   std::string hash;
   std::string outcome;
-  if (!(fields >> record.task >> hash >> outcome) || hash.size() != 16) {
+  std::string created;
+  if (!(fields >> record.task >> hash >> created >> outcome) || hash.size() != 16 ||
+      (created != "c" && created != "u")) {
     return std::nullopt;
   }
+  record.subject_created = created == "c";
   char* end = nullptr;
   record.trace_hash = std::strtoull(hash.c_str(), &end, 16);
   if (end != hash.c_str() + hash.size()) {

@@ -72,6 +72,9 @@ bool ChannelDriver::create() {
   if (FAILED(result)) {
     channel_ = nullptr;
   }
+  if (channel_ == nullptr) {
+    world_.subject_not_created();
+  }
   return channel_ != nullptr;
 }
 

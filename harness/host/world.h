@@ -42,6 +42,9 @@ struct WorldResult {
   bool liveness_expired = false;
   std::uint64_t healed_at_step = 0;    ///< 0 if the schedule ended before healing
   std::uint64_t injected_aborts = 0;
+  /// False when the scenario could not create the object it exercises (a channel, a service
+  /// host): the schedule then tested nothing, which a run must not call a pass.
+  bool subject_created = true;
 
   /// True when no rule was broken and the schedule itself ran to a normal end.
   bool passed() const;
@@ -86,6 +89,9 @@ class World {
   /// Runs after the schedule ends and before the monitor reports calls still pending:
   /// drivers check their own end-of-schedule rules there (and may settle calls).
   void on_schedule_end(std::function<void(bool world_quiet)> check);
+
+  /// The scenario's create call failed: nothing past creation was exercised.
+  void subject_not_created() { result_.subject_created = false; }
 
   /// Runs the schedule to its end; call once.
   const WorldResult& run();

@@ -11,7 +11,8 @@
 
 namespace lockstep::cli {
 
-// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it.
+// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it. The plugin is
+// loaded and checked in a child process (ImplementationResolver), never in this one.
 int list_plugins(const std::vector<std::string>& arguments) {
   runner::ImplementationResolver resolver;
   for (const std::string& argument : arguments) {

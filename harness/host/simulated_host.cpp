@@ -63,6 +63,12 @@ HRESULT SimulatedHost::submit_work(lockstep_work_function work, void* state) {
   if (work == nullptr) {
     return E_INVALIDARG;
   }
+  // Queued work is memory the implementation holds too: an implementation that floods the
+  // queue is refused within its budget rather than growing the process without bound.
+  if ((workers_.queued() + 1) * kQueuedWorkBytes > config_.memory_limit_bytes - live_bytes_) {
+    simulation_.annotate(config_.name + " work refused", workers_.queued());
+    return E_OUTOFMEMORY;
+  }
   workers_.submit([work, state](WS_CALLBACK_MODEL model) { work(state, model); });
   return S_OK;
 }

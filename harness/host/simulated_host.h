@@ -4,7 +4,8 @@
 // worker threads, events, mutexes, timers, tracked memory, and its endpoints on the shared fake
 // network. It also keeps the accounts the rules need: I/O operations in flight against
 // io_limit (rule AM9, recorded as a violation the moment the limit is exceeded), and memory
-// against a budget (allocation beyond it is refused with NULL, so a runaway implementation
+// against a budget (allocation beyond it is refused with NULL, and work submitted beyond it,
+// each queued item counted as kQueuedWorkBytes, with E_OUTOFMEMORY, so a runaway implementation
 // fails visibly instead of exhausting the machine). Handles given to the implementation are
 // checked on every use: a stale or forged handle is reported as a failure of the schedule
 // naming the function, never undefined behaviour in the harness.
@@ -25,6 +26,10 @@
 #include "scheduler/simulation.h"
 
 namespace lockstep::harness {
+
+/// What one queued work item counts against the memory budget (about what the queue spends on
+/// it).
+inline constexpr std::uint64_t kQueuedWorkBytes = 64;
 
 struct HostConfig {
   std::string name = "implementation";

@@ -46,12 +46,32 @@ void report_sanitizer_deaths() {
 #endif
 }
 
+namespace {
+
+// The parent is gone: take the whole process group down, whatever the work forked included.
+extern "C" void end_group_with_parent(int) {
+  kill(0, SIGKILL);
+  _exit(exit_code_pipe_failed);
+}
+
+}  // namespace
+
 void die_with_parent(pid_t parent) {
 #ifdef __linux__
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Not SIGKILL itself: the handler kills the child's process group, so processes the work
+  // forked die too, not only the child (a group nobody is left to kill would linger).
+  struct sigaction action {};
+  action.sa_handler = end_group_with_parent;
+  sigemptyset(&action.sa_mask);
+  sigaction(kParentDeathSignal, &action, nullptr);
+  sigset_t death_signal;
+  sigemptyset(&death_signal);
+  sigaddset(&death_signal, kParentDeathSignal);
+  pthread_sigmask(SIG_UNBLOCK, &death_signal, nullptr);
+  prctl(PR_SET_PDEATHSIG, kParentDeathSignal);
 #endif
   if (getppid() != parent) {
-    _exit(exit_code_pipe_failed);
+    end_group_with_parent(0);
   }
 }
 

@@ -108,6 +108,29 @@ TEST(SimulatedHost, MemoryIsTrackedAndTheBudgetRefusesRunawayAllocation) {
   host.release(host.self, again);
 }
 
+// An implementation that floods the work queue without ever yielding grew the process to
+// gigabytes: queued work counts against the memory budget, and beyond it is refused.
+TEST(SimulatedHost, WorkFloodingTheQueueIsRefusedWithinTheBudget) {
+  HostConfig config;
+  config.memory_limit_bytes = 64 * kQueuedWorkBytes;
+  Fixture fixture(1, config);
+  const lockstep_host& host = fixture.table;
+  const auto nothing = [](void*, WS_CALLBACK_MODEL) {};
+  void* block = host.allocate(host.self, 16 * kQueuedWorkBytes);
+  ASSERT_NE(block, nullptr);
+  std::uint64_t accepted = 0;
+  HRESULT result = S_OK;
+  fixture.sim.spawn("flood", [&] {
+    while ((result = host.submit_work(host.self, nothing, nullptr)) == S_OK && accepted < 1000) {
+      ++accepted;
+    }
+  });
+  while (fixture.sim.step()) {
+  }
+  EXPECT_EQ(result, E_OUTOFMEMORY);
+  EXPECT_EQ(accepted, 48u) << "64 items of budget, 16 of them spent on the allocation";
+  host.release(host.self, block);
+}
 TEST(SimulatedHost, StaleHandlesAndForeignBlocksAreReportedNotFatal) {
   Fixture fixture;
   fixture.sim.spawn("misuser", [&] {

@@ -237,6 +237,10 @@ class ScheduleWork final : public PoolWork {
     while (announced_ < folds_.size() &&
            (all || given_up_[announced_] ||
             (space_.size() && folds_[announced_].finished == space_.tasks_of(announced_)))) {
+      if (space_.size()) {
+        folds_[announced_].report.schedules_not_run =
+            space_.tasks_of(announced_) - folds_[announced_].finished;
+      }
       observer_.implementation_done(folds_[announced_].report);
       ++announced_;
     }
@@ -339,9 +343,6 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   std::vector<KeptCandidate> candidates;
   for (std::size_t position = 0; position < folds.size(); ++position) {
     ImplementationFold& fold = folds[position];
-    if (!options.time_seconds) {
-      fold.report.schedules_not_run = space.tasks_of(position) - fold.finished;
-    }
     for (const auto& [key, candidate] : fold.candidates) {
       candidates.push_back(KeptCandidate{position, candidate.registry_position, key.first,
                                          candidate.trace_hash, candidate.rules,

@@ -12,13 +12,13 @@ namespace lockstep::conformance {
 
 struct Rule {
   std::string_view id;      ///< "AM3"
-  std::string_view family;  ///< "async model", "channel", "service host", ".NET ..."
+  std::string_view family;  ///< "async model", "channel", "service host", ".NET ...", "resources"
   std::string_view title;   ///< a few words
   std::string_view text;    ///< the rule, as checked
   std::string_view source;  ///< where it comes from
 };
 
-/// Every rule, in CONTRACT.md order (AM, CH, SV, AP, EV, TK).
+/// Every rule, in CONTRACT.md order (AM, CH, SV, AP, EV, TK), then lockstep's own (RS).
 const std::vector<Rule>& rule_catalogue();
 /// The rule with this id (case-insensitive), or nullptr.
 const Rule* find_rule(std::string_view id);

@@ -60,6 +60,7 @@ ChannelDriver::ChannelDriver(harness::World& world, harness::SimulatedHost& host
                              const lockstep_implementation& implementation)
     : world_(world),
       implementation_(implementation),
+      host_(host),
       observing_host_(world.simulation(), *host.table()) {
   world_.on_schedule_end([this](bool world_quiet) { end_of_schedule(world_quiet); });
 }
@@ -324,7 +325,11 @@ void ChannelDriver::free_channel() {
   implementation_.channel->free_channel(channel_);
 }
 
-void ChannelDriver::end_of_schedule(bool /*world_quiet*/) {
+void ChannelDriver::end_of_schedule(bool world_quiet) {
+  // RS1: once free_channel returned and nothing is left to run, nothing may be left held.
+  if (freed_ && world_quiet) {
+    host_.check_released("free_channel");
+  }
   const std::uint64_t drops = world_.network().stats().drops;
   for (const auto& record : calls_) {
     if (record->call == nullptr) {

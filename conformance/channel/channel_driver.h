@@ -86,6 +86,7 @@ class ChannelDriver {
 
   harness::World& world_;
   const lockstep_implementation& implementation_;
+  harness::SimulatedHost& host_;
   ChannelObservingHost observing_host_;
   lockstep_channel* channel_ = nullptr;
   bool freed_ = false;

@@ -200,11 +200,17 @@ void ServiceDriver::finish(bool world_quiet) {
     }
   }
   // Free only what finished closing (or never opened): anything else may still be in use.
+  bool freed = false;
   if (service_ != nullptr && (close_completed_ || !opened_)) {
     implementation_.service_host->free_service_host(service_);
     service_ = nullptr;
+    freed = true;
   }
   observed_.release_quarantine();
+  // RS1: once free_service_host returned and nothing is left to run, nothing may be left held.
+  if (freed && world_quiet) {
+    service_host_.check_released("free_service_host");
+  }
 }
 
 }  // namespace lockstep::conformance

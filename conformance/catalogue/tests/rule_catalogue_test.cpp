@@ -24,7 +24,7 @@ std::set<std::string> rule_ids_in_contract() {
   text << stream.rdbuf();
   const std::string contents = text.str();
   // Rules are introduced as "**AM1 title.**" or "**AP1**": the id right after the bold mark.
-  const std::regex rule(R"(\*\*((AM|CH|SV|AP|EV|TK)[0-9]+)[ *])");
+  const std::regex rule(R"(\*\*((AM|CH|SV|AP|EV|TK|RS)[0-9]+)[ *])");
   for (auto match = std::sregex_iterator(contents.begin(), contents.end(), rule);
        match != std::sregex_iterator(); ++match) {
     ids.insert((*match)[1].str());
@@ -45,7 +45,7 @@ TEST(RuleCatalogue, MatchesContractIdsExactly) {
 }
 
 TEST(RuleCatalogue, EveryRuleHasTitleTextAndSource) {
-  EXPECT_EQ(rule_catalogue().size(), 43u);
+  EXPECT_EQ(rule_catalogue().size(), 44u);
   for (const Rule& rule : rule_catalogue()) {
     EXPECT_FALSE(rule.title.empty()) << rule.id;
     EXPECT_GT(rule.text.size(), 20u) << rule.id;

@@ -168,7 +168,7 @@ TEST(Cli, ListAsJson) {
     }
   }
   EXPECT_TRUE(saw_mutant);
-  EXPECT_EQ(document["rules"].size(), 43u);
+  EXPECT_EQ(document["rules"].size(), 44u);
   ASSERT_FALSE(document["suites"].empty());
   for (const auto& suite : document["suites"]) {
     EXPECT_FALSE(suite["rules"].empty()) << suite.dump();

@@ -3,8 +3,10 @@
 // Requests and replies share one socket pair (sockets, not pipes: the parent writes with
 // MSG_NOSIGNAL, so a worker that died never kills the parent with SIGPIPE). Parent to worker:
 // [length: 8 bytes][request]. Worker to parent: [kind: 1 byte][length: 8 bytes][payload], kind
-// 'Y' (setup done, empty), 'R' (a reply), 'S' (setup failed, then the worker exits) or 'E' (the
-// handler threw, then the worker exits). Lengths are in host order: both ends are one binary.
+// 'Y' (setup done, empty), 'R' (a reply), 'S' (setup failed, then the worker exits), 'E' (the
+// handler threw, then the worker exits) or 'B' (no more requests: the worker kills its own
+// process group, itself included, so that its SIGKILL is the normal end). Lengths are in host
+// order: both ends are one binary.
 #include "harness/isolation/worker_process.h"
 
 #include <fcntl.h>
@@ -36,6 +38,7 @@ namespace {
 constexpr char kFrameReady = 'Y';
 constexpr char kFrameReply = 'R';
 constexpr char kFrameSetupFailed = 'S';
+constexpr char kFrameGoodbye = 'B';
 
 // The worker's descriptors, at fixed numbers so that everything above them can be closed.
 constexpr int kWorkerSocket = 3;
@@ -122,6 +125,13 @@ void arrange_descriptors(int socket, int capture) {
   close_descriptors_from(kFirstClosed);
 }
 
+[[noreturn]] void leave_with_group() {
+  char header[isolation::frame_header_bytes] = {kFrameGoodbye};
+  ::send(kWorkerSocket, header, sizeof(header), MSG_NOSIGNAL);
+  kill(0, SIGKILL);
+  _exit(isolation::exit_code_reported);  // not reached
+}
+
 [[noreturn]] void worker_main(const WorkerSetup& setup, const WorkerHandler& handler,
                               const WorkerLimits& limits, int socket, int capture, pid_t parent) {
   isolation::lead_own_process_group();
@@ -133,6 +143,9 @@ void arrange_descriptors(int socket, int capture) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   arrange_descriptors(socket, capture);
+  // Line by line, as on a terminal: standard output and error interleave as they were written,
+  // and a crash loses at most an unfinished line.
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   isolation::apply_limits(limits.memory_bytes, limits.output_bytes_max);
   try {
     const std::string setup_error = setup ? setup() : std::string();
@@ -148,7 +161,11 @@ void arrange_descriptors(int socket, int capture) {
     while (true) {
       std::uint64_t length = 0;
       if (!read_exactly(kWorkerSocket, reinterpret_cast<char*>(&length), sizeof(length))) {
-        _exit(isolation::exit_code_reported);  // the parent closed its end: done
+        // No more requests: the parent is done with this worker, or died (its end of the
+        // socket may close before the kernel tells us with the parent-death signal). Either
+        // way, what the work forked goes too: the whole group, this worker with it. The
+        // goodbye frame tells a living parent that this SIGKILL is the normal end.
+        leave_with_group();
       }
       request.resize(length);
       if (!read_exactly(kWorkerSocket, request.data(), length)) {
@@ -365,6 +382,8 @@ bool WorkerProcess::parse_frames(std::vector<std::string>& replies) {
       failure_ = "the worker could not start: " + payload;
     } else if (kind == isolation::frame_exception) {
       failure_ = "the work threw: " + payload;
+    } else if (kind == kFrameGoodbye) {
+      said_goodbye_ = true;
     }
   }
   pending_.erase(0, offset);
@@ -410,6 +429,9 @@ IsolatedOutcome WorkerProcess::finish(bool kill, std::uint64_t grace_ms) {
   }
   std::vector<std::string> late_replies;
   read_replies(late_replies);
+  if (said_goodbye_ && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+    status = 0;  // the worker ended its own group after its last request: a normal end
+  }
   ::close(reply_fd_);
   reply_fd_ = -1;
   request_fd_ = -1;

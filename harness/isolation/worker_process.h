@@ -103,6 +103,7 @@ class WorkerProcess {
   std::string pending_;  // bytes after the last complete frame
   std::string failure_;  // what a setup error or an exception frame said
   bool ready_ = false;
+  bool said_goodbye_ = false;  // the worker ended itself and its group after the last request
   bool finished_ = false;
   WorkerLimits limits_;
 };

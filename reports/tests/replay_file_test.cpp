@@ -6,6 +6,8 @@
 
 #include "reports/replay_file.h"
 
+#include "harness/testing/scratch_directory.h"
+
 namespace lockstep::reports {
 namespace {
 
@@ -91,10 +93,8 @@ TEST(ReplayFile, BadInputsAreNamed) {
 }
 
 TEST(ReplayFile, FilesOnDiskMissingEmptyAndWritten) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "lockstep-replay-file-test";
-  std::filesystem::remove_all(directory);
-  std::filesystem::create_directories(directory);
+  const testing::ScratchDirectory scratch("replay-file-test");
+  const std::filesystem::path& directory = scratch.path();
   std::string error;
   EXPECT_FALSE(read_replay_file((directory / "missing.replay").string(), error));
   EXPECT_NE(error.find("no replay file at"), std::string::npos);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/testing/scratch_directory.h"
 #include "reports/run_report.h"
 
 namespace lockstep::reports {
@@ -67,9 +68,8 @@ TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
 }
 
 TEST(RunReport, WrittenAtomicallyAndReadableBack) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "lockstep-report-test";
-  std::filesystem::remove_all(directory);
+  const testing::ScratchDirectory scratch("report-test");
+  const std::filesystem::path directory = scratch / "report";
   std::string error;
   ASSERT_TRUE(write_report(sample(), directory.string(), error)) << error;
   EXPECT_TRUE(std::filesystem::exists(directory / "report.json"));

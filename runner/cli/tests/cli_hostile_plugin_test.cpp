@@ -27,8 +27,17 @@ std::set<long> process_ids_in(const std::filesystem::path& log) {
   return ids;
 }
 
+// Alive, and not a zombie nobody reaped yet (whoever inherits an orphan reaps it in its own
+// time).
 bool process_alive(long id) {
-  return kill(static_cast<pid_t>(id), 0) == 0 || errno != ESRCH;
+  if (kill(static_cast<pid_t>(id), 0) != 0 && errno == ESRCH) {
+    return false;
+  }
+  std::ifstream stat("/proc/" + std::to_string(id) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const std::size_t close = text.rfind(')');
+  return close != std::string::npos && text.size() > close + 2 && text[close + 2] != 'Z' &&
+         text[close + 2] != 'X';
 }
 
 // Waits up to two seconds for every process of `ids` to be gone; returns those still alive.

@@ -36,7 +36,8 @@ Started start_lockstep(const std::string& arguments, const std::filesystem::path
 /// A new, empty directory under the temporary directory, removed with its contents when the
 /// returned object goes out of scope.
 inline testing::ScratchDirectory fresh_directory(const std::string& name) {
-  return testing::ScratchDirectory("cli-" + name);
+  return testing::ScratchDirectory(name.rfind("lockstep-", 0) == 0 ? name.substr(9)
+                                                                   : "cli-" + name);
 }
 nlohmann::json read_report(const std::filesystem::path& directory);
 std::string read_text(const std::filesystem::path& path);

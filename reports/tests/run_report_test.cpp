@@ -67,6 +67,56 @@ TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
   }
 }
 
+// A verdict never says more than the run showed: nothing exercised is not a pass, an
+// interrupted or cut-short run is incomplete, a failure outranks both.
+TEST(RunReport, VerdictsSayWhatWasTested) {
+  const auto passing = [] {
+    ImplementationReport entry;
+    entry.name = "x";
+    entry.suites = {SuiteRun{"channel", 10}};
+    entry.schedules = 10;
+    return entry;
+  };
+  RunReport report;
+  report.implementations = {passing()};
+  EXPECT_EQ(report.verdict(), "pass");
+  EXPECT_TRUE(report.all_passed());
+
+  report.implementations[0].suites[0].schedules_without_subject = 10;
+  EXPECT_EQ(report.implementations[0].verdict(), "not-exercised");
+  EXPECT_EQ(report.implementations[0].suites_not_exercised(),
+            std::vector<std::string>{"channel"});
+  EXPECT_EQ(report.verdict(), "not-exercised");
+  EXPECT_FALSE(report.all_passed());
+  report.implementations[0].suites[0].schedules_without_subject = 9;
+  EXPECT_EQ(report.verdict(), "pass") << "one schedule got past creation";
+
+  ImplementationReport nothing;
+  nothing.name = "nothing";
+  nothing.provides_no_part = true;
+  report.implementations.push_back(nothing);
+  EXPECT_EQ(report.verdict(), "not-exercised");
+  report.implementations.pop_back();
+
+  RunReport empty;
+  ImplementationReport filtered;
+  filtered.name = "filtered";  // no selected suite applies: not applicable, and nothing ran
+  empty.implementations = {filtered};
+  EXPECT_EQ(filtered.verdict(), "not-applicable");
+  EXPECT_EQ(empty.verdict(), "not-exercised");
+
+  report.interrupted = true;
+  EXPECT_EQ(report.verdict(), "incomplete");
+  report.interrupted = false;
+  report.implementations[0].schedules_not_run = 5;
+  EXPECT_EQ(report.implementations[0].verdict(), "incomplete");
+  EXPECT_EQ(report.verdict(), "incomplete");
+  report.implementations[0].failed_schedules = 1;
+  EXPECT_EQ(report.verdict(), "fail") << "a failure is a finding, interrupted or not";
+  report.interrupted = true;
+  EXPECT_EQ(report.verdict(), "fail");
+}
+
 TEST(RunReport, WrittenAtomicallyAndReadableBack) {
   const testing::ScratchDirectory scratch("report-test");
   const std::filesystem::path directory = scratch / "report";

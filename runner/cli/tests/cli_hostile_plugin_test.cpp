@@ -213,8 +213,8 @@ TEST(CliHostilePlugins, HangsStopAfterMaxHangsAndReplayWithTheirTimeout) {
   const nlohmann::json report = read_report(directory);
   const auto& entry = report["implementations"][0];
   EXPECT_EQ(entry["schedules"], 3);
-  EXPECT_EQ(entry["schedules_not_run"], 7);
-  EXPECT_EQ(entry["stopped_after_hangs"], 3);
+  EXPECT_EQ(entry.value("schedules_not_run", 0), 7);
+  EXPECT_EQ(entry.value("stopped_after_hangs", 0), 3);
   EXPECT_EQ(entry["verdict"], "fail");
   ASSERT_EQ(entry["failures"].size(), 3u);
   const std::string replay_file =

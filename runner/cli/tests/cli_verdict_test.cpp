@@ -31,7 +31,7 @@ TEST(CliVerdicts, ARunThatExercisedNothingIsNotAPass) {
   const nlohmann::json report = read_report(never);
   EXPECT_EQ(report["verdict"], "not-exercised");
   EXPECT_EQ(report["implementations"][0]["verdict"], "not-exercised");
-  EXPECT_EQ(report["implementations"][0]["suites"][0]["schedules_without_subject"], 20);
+  EXPECT_EQ(report["implementations"][0]["suites"][0].value("schedules_without_subject", 0), 20);
   EXPECT_NE(read_text(never / "junit.xml").find("type=\"not-exercised\""), std::string::npos);
 
   const auto nothing = fresh_directory("verdict-provides-nothing");
@@ -74,12 +74,12 @@ TEST(CliVerdicts, AnInterruptedRunIsIncompleteNotAPass) {
   EXPECT_EQ(started_one["verdict"], "incomplete");
   EXPECT_GT(started_one["schedules"].get<std::uint64_t>(), 0u);
   EXPECT_EQ(started_one["schedules"].get<std::uint64_t>() +
-                started_one["schedules_not_run"].get<std::uint64_t>(),
+                started_one.value("schedules_not_run", std::uint64_t{0}),
             1000000u);
   const auto& unreached = report["implementations"][1];
   EXPECT_EQ(unreached["verdict"], "incomplete") << "not 'not-applicable'";
   EXPECT_EQ(unreached["schedules"], 0);
-  EXPECT_EQ(unreached["schedules_not_run"], 3000000);
+  EXPECT_EQ(unreached.value("schedules_not_run", 0), 3000000);
 }
 
 TEST(CliArguments, NumbersAreCheckedNotWrapped) {

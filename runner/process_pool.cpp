@@ -2,6 +2,7 @@
 #include "runner/process_pool.h"
 
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -52,8 +53,12 @@ class Pool {
       if (active.empty()) {
         break;
       }
+      if (replies_last_round_ && settings_.reply_batch_wait_us > 0) {
+        ::usleep(settings_.reply_batch_wait_us);
+      }
       wait_for(active);
       tick();
+      replies_last_round_ = false;
       for (Slot* slot : active) {
         if (!collect(*slot)) {
           return stop();
@@ -138,6 +143,7 @@ class Pool {
   bool collect(Slot& slot) {
     std::vector<std::string> replies;
     const bool open = slot.worker->read_replies(replies);
+    replies_last_round_ = replies_last_round_ || !replies.empty();
     for (std::string& reply : replies) {
       if (slot.outstanding.empty()) {
         error_ = "a worker process sent a reply nobody asked for";
@@ -163,7 +169,19 @@ class Pool {
     if (!slot.outstanding.empty() && real_host_seconds() >= hang_deadline(slot)) {
       return end_worker(slot, /*kill=*/true);
     }
+    if (interrupted() && !replies.empty() && !slot.outstanding.empty()) {
+      abandon(slot);  // it finished a task since the interrupt: the rest it holds are not run
+    }
     return true;
+  }
+
+  void abandon(Slot& slot) {
+    for (const std::uint64_t task : slot.outstanding) {
+      work_.task_not_run(task);
+    }
+    slot.outstanding.clear();
+    slot.worker->finish(/*kill=*/true);
+    slot.worker.reset();
   }
 
   // The worker is gone, or is killed now: the task it was running ends with it, the others it
@@ -256,6 +274,7 @@ class Pool {
   std::vector<Slot> slots_;
   std::set<std::uint64_t> requeued_;
   bool exhausted_ = false;
+  bool replies_last_round_ = false;
   unsigned start_failures_in_a_row_ = 0;
 };
 

@@ -12,8 +12,9 @@
 // order and from any worker: the work folds them into results that do not depend on either.
 //
 // Stopping: when the work has no task left; at the deadline (no new tasks, the ones handed out
-// finish); on SIGINT/SIGTERM (interrupt_signals.h: no new tasks, the ones in progress finish,
-// the ones given out again are reported as not run). A worker whose setup fails, or that dies
+// finish); on SIGINT/SIGTERM (interrupt_signals.h: no new tasks; each worker finishes the task
+// it is running and is stopped; the tasks it still held, and those to be given out again, are
+// reported as not run). A worker whose setup fails, or that dies
 // before it is ready three times in a row, ends the pool with an error.
 #pragma once
 
@@ -33,6 +34,10 @@ struct ProcessPoolSettings {
   harness::WorkerLimits limits;
   std::optional<double> deadline_seconds;  ///< on real_host_seconds()'s clock
   unsigned tasks_in_flight_per_process = 4;
+  /// After a round that brought replies, wait this long before looking again, so that replies
+  /// are read in batches instead of waking this process for each one (for short tasks, with
+  /// enough of them in flight that no worker runs dry meanwhile); 0: no wait.
+  unsigned reply_batch_wait_us = 0;
   /// Run every task even after SIGINT/SIGTERM (a short, bounded piece of work the report needs,
   /// such as re-running the kept failures). A second signal still ends the process.
   bool ignore_interrupts = false;

@@ -318,6 +318,10 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   }
   settings.task_timeout_ms = schedule_timeout_ms(options.schedule_timeout_ms);
   settings.limits = schedule_worker_limits();
+  // Schedules take 20-200 us: 64 in flight keep a worker busy for longer than the half
+  // millisecond the parent lets replies pile up before it reads them.
+  settings.tasks_in_flight_per_process = 64;
+  settings.reply_batch_wait_us = 500;
   if (options.time_seconds) {
     settings.deadline_seconds = real_host_seconds() + static_cast<double>(*options.time_seconds);
   }

@@ -65,31 +65,67 @@ bool write_all(int descriptor, const char* data, std::size_t size, bool no_signa
   return true;
 }
 
-bool read_exactly(int descriptor, char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t count = ::read(descriptor, data, size);
-    if (count < 0 && errno == EINTR) {
-      continue;
-    }
-    if (count <= 0) {
-      return false;
-    }
-    data += count;
-    size -= static_cast<std::size_t>(count);
-  }
-  return true;
-}
-
 // ---- the worker's side ----------------------------------------------------------------------
 
+// One write for a small frame (most replies are a few dozen bytes), two for a large one.
 bool write_frame(char kind, std::string_view payload) {
   char header[isolation::frame_header_bytes];
   header[0] = kind;
   const std::uint64_t length = payload.size();
   std::memcpy(header + 1, &length, sizeof(length));
+  if (payload.size() <= 4096) {
+    char frame[isolation::frame_header_bytes + 4096];
+    std::memcpy(frame, header, sizeof(header));
+    std::memcpy(frame + sizeof(header), payload.data(), payload.size());
+    return write_all(kWorkerSocket, frame, sizeof(header) + payload.size(), false);
+  }
   return write_all(kWorkerSocket, header, sizeof(header), false) &&
          write_all(kWorkerSocket, payload.data(), payload.size(), false);
 }
+
+// The requests as the parent sent them, read in as large pieces as are there: a parent that
+// hands out many requests at once costs one read for all of them.
+class RequestReader {
+ public:
+  // False at the end of the requests (or a broken socket).
+  bool next(std::string& request) {
+    std::uint64_t length = 0;
+    if (!take(reinterpret_cast<char*>(&length), sizeof(length))) {
+      return false;
+    }
+    request.resize(length);
+    return take(request.data(), length);
+  }
+
+ private:
+  bool take(char* data, std::size_t size) {
+    while (size > 0) {
+      if (start_ == buffered_.size()) {
+        buffered_.resize(65536);
+        const ssize_t count = ::read(kWorkerSocket, buffered_.data(), buffered_.size());
+        if (count < 0 && errno == EINTR) {
+          buffered_.clear();
+          start_ = 0;
+          continue;
+        }
+        if (count <= 0) {
+          return false;
+        }
+        buffered_.resize(static_cast<std::size_t>(count));
+        start_ = 0;
+      }
+      const std::size_t taken = std::min(size, buffered_.size() - start_);
+      std::memcpy(data, buffered_.data() + start_, taken);
+      start_ += taken;
+      data += taken;
+      size -= taken;
+    }
+    return true;
+  }
+
+  std::string buffered_;
+  std::size_t start_ = 0;
+};
 
 void flush_output() {
   std::cout.flush();
@@ -158,18 +194,14 @@ void arrange_descriptors(int socket, int capture) {
       _exit(isolation::exit_code_pipe_failed);
     }
     std::string request;
+    RequestReader requests;
     while (true) {
-      std::uint64_t length = 0;
-      if (!read_exactly(kWorkerSocket, reinterpret_cast<char*>(&length), sizeof(length))) {
+      if (!requests.next(request)) {
         // No more requests: the parent is done with this worker, or died (its end of the
         // socket may close before the kernel tells us with the parent-death signal). Either
         // way, what the work forked goes too: the whole group, this worker with it. The
         // goodbye frame tells a living parent that this SIGKILL is the normal end.
         leave_with_group();
-      }
-      request.resize(length);
-      if (!read_exactly(kWorkerSocket, request.data(), length)) {
-        _exit(isolation::exit_code_pipe_failed);
       }
       if (ftruncate(kWorkerCapture, 0) != 0) {
         // Nothing to do about it: the capture keeps the previous request's output too.

@@ -94,10 +94,11 @@ class Pool {
       }
       requeued_.clear();
     }
+    std::vector<std::string> requests;
     while (slot.outstanding.size() < std::max(1u, settings_.tasks_in_flight_per_process)) {
       const std::optional<std::uint64_t> task = take();
       if (!task) {
-        return true;
+        break;
       }
       if (!slot.worker) {
         slot.worker = harness::WorkerProcess::start(setup_, handler_, settings_.limits, error_);
@@ -110,9 +111,14 @@ class Pool {
         slot.started_seconds = real_host_seconds();
       }
       slot.outstanding.push_back(*task);
-      if (!slot.worker->send(work_.request_of(*task))) {
-        return end_worker(slot, /*kill=*/false);  // it died: its tasks go back or end with it
-      }
+      requests.push_back(work_.request_of(*task));
+    }
+    if (requests.empty()) {
+      return true;
+    }
+    const std::vector<std::string_view> views(requests.begin(), requests.end());
+    if (!slot.worker->send_all(views)) {
+      return end_worker(slot, /*kill=*/false);  // it died: its tasks go back or end with it
     }
     return true;
   }

@@ -144,11 +144,11 @@ class ScheduleWork final : public PoolWork {
   bool task_ended(std::uint64_t task, const TaskEnd& end) override {
     Finished finished;
     if (end.outcome.kind == harness::IsolatedOutcomeKind::completed) {
-      std::optional<ScheduleReply> reply = ScheduleReply::decode(end.outcome.result);
-      if (!reply) {
+      std::optional<ScheduleRecord> record = ScheduleRecord::parse(end.outcome.result);
+      if (!record) {
         return false;
       }
-      finished.record = std::move(reply->record);
+      finished.record = std::move(*record);
     } else {
       finished.record.abnormal_outcome = isolation_rule_of(end.outcome);
       finished.explanation = isolation_explanation(end.outcome);

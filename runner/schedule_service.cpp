@@ -164,7 +164,7 @@ std::string serve_schedule_request(
     return reply.encode();
   }
   if (request->mode == Mode::run) {
-    return reply.encode();
+    return reply.record.to_line();  // a run's reply is its record line alone (one per schedule)
   }
   reply.still_fails = !request->rule.empty() && fails_on(outcome.world, request->rule);
   reply.explanation = outcome.world.summary();

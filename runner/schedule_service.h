@@ -65,7 +65,9 @@ std::function<std::string(std::string_view)> schedule_handler(
     const std::vector<const conformance::Implementation*>& implementations);
 
 /// In a worker: carries out `request` on `implementations` (the caller's list, as the worker
-/// inherited it) and encodes the reply. Throws std::runtime_error on a request it cannot read.
+/// inherited it) and encodes the reply: for a `run`, the ScheduleRecord line alone (the parent
+/// of a run reads one per schedule), else a ScheduleReply. Throws std::runtime_error on a
+/// request it cannot read.
 std::string serve_schedule_request(
     const std::vector<const conformance::Implementation*>& implementations,
     std::string_view request);

@@ -2,10 +2,11 @@
 #include "runner/schedule_tasks.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
+#include <string_view>
 
 namespace lockstep::runner {
 
@@ -116,24 +117,38 @@ std::string ScheduleRecord::to_line() const {
 }
 
 std::optional<ScheduleRecord> ScheduleRecord::parse(const std::string& line) {
-  std::istringstream fields(line);
+  // By hand, not with a stream: the parent of a run parses one line per schedule.
+  std::string_view rest(line);
+  const auto next_field = [&rest]() -> std::optional<std::string_view> {
+    if (rest.empty()) {
+      return std::nullopt;
+    }
+    const std::size_t space = rest.find(' ');
+    const std::string_view field = rest.substr(0, space);
+    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+    return field.empty() ? std::nullopt : std::optional<std::string_view>(field);
+  };
   ScheduleRecord record;
-  std::string hash;
-  std::string outcome;
-  std::string created;
-  if (!(fields >> record.task >> hash >> created >> outcome) || hash.size() != 16 ||
-      (created != "c" && created != "u")) {
+  const std::optional<std::string_view> task = next_field();
+  const std::optional<std::string_view> hash = next_field();
+  const std::optional<std::string_view> created = next_field();
+  const std::optional<std::string_view> outcome = next_field();
+  if (!task || !hash || !created || !outcome || hash->size() != 16 ||
+      (*created != "c" && *created != "u")) {
     return std::nullopt;
   }
-  record.subject_created = created == "c";
-  char* end = nullptr;
-  record.trace_hash = std::strtoull(hash.c_str(), &end, 16);
-  if (end != hash.c_str() + hash.size()) {
+  const std::from_chars_result task_parsed =
+      std::from_chars(task->data(), task->data() + task->size(), record.task);
+  const std::from_chars_result hash_parsed =
+      std::from_chars(hash->data(), hash->data() + hash->size(), record.trace_hash, 16);
+  if (task_parsed.ec != std::errc() || task_parsed.ptr != task->data() + task->size() ||
+      hash_parsed.ec != std::errc() || hash_parsed.ptr != hash->data() + hash->size()) {
     return std::nullopt;
   }
-  record.abnormal_outcome = outcome == "-" ? "" : outcome;
-  for (std::string rule; fields >> rule;) {
-    record.violations.push_back(rule);
+  record.subject_created = *created == "c";
+  record.abnormal_outcome = *outcome == "-" ? std::string() : std::string(*outcome);
+  while (const std::optional<std::string_view> rule = next_field()) {
+    record.violations.emplace_back(*rule);
   }
   return record;
 }

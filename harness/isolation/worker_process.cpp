@@ -367,32 +367,41 @@ bool WorkerProcess::has_exited() const {
 }
 
 bool WorkerProcess::send(std::string_view request) {
+  return send_all(std::vector<std::string_view>{request});
+}
+
+bool WorkerProcess::send_all(const std::vector<std::string_view>& requests) {
   if (finished_) {
     return false;
   }
-  const std::uint64_t length = request.size();
-  // The socket is non-blocking for reads; a request is written whole, waiting while it is full.
-  const auto write_blocking = [&](const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t written = ::send(request_fd_, data, size, MSG_NOSIGNAL);
-      if (written < 0 && errno == EINTR) {
-        continue;
-      }
-      if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        pollfd watched{request_fd_, POLLOUT, 0};
-        ::poll(&watched, 1, 100);
-        continue;
-      }
-      if (written <= 0) {
-        return false;
-      }
-      data += written;
-      size -= static_cast<std::size_t>(written);
+  // One write for all of them: a run hands out dozens of small requests at a time.
+  std::string frames;
+  for (const std::string_view request : requests) {
+    const std::uint64_t length = request.size();
+    frames.append(reinterpret_cast<const char*>(&length), sizeof(length));
+    frames.append(request);
+  }
+  // The socket is non-blocking for reads; the requests are written whole, waiting while it is
+  // full.
+  const char* data = frames.data();
+  std::size_t size = frames.size();
+  while (size > 0) {
+    const ssize_t written = ::send(request_fd_, data, size, MSG_NOSIGNAL);
+    if (written < 0 && errno == EINTR) {
+      continue;
     }
-    return true;
-  };
-  return write_blocking(reinterpret_cast<const char*>(&length), sizeof(length)) &&
-         write_blocking(request.data(), request.size());
+    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd watched{request_fd_, POLLOUT, 0};
+      ::poll(&watched, 1, 100);
+      continue;
+    }
+    if (written <= 0) {
+      return false;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
 }
 
 bool WorkerProcess::parse_frames(std::vector<std::string>& replies) {

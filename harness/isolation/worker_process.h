@@ -72,8 +72,10 @@ class WorkerProcess {
   /// True once the worker process has ended (it is not reaped until finish()).
   bool has_exited() const;
 
-  /// Sends one request (blocking while the pipe is full). False if the worker is gone.
+  /// Sends one request (blocking while the socket is full). False if the worker is gone.
   bool send(std::string_view request);
+  /// Sends several requests in one write, in order.
+  bool send_all(const std::vector<std::string_view>& requests);
   /// Reads what is there without blocking and appends every complete reply, in order. Returns
   /// false once the worker's end of the pipe closed (it exited, died, or failed its setup).
   bool read_replies(std::vector<std::string>& replies);

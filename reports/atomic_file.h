@@ -1,7 +1,9 @@
 // Writing a report file so that a reader (CI, a browser, a merge) sees the old file or the
 // new one, never half: the text goes to a temporary file in the same directory, which is then
 // renamed over the final name (rename is atomic within one file system). The temporary's name
-// starts with '.', ends with ".partial", and is removed when writing fails.
+// starts with '.', carries the writer's process id, ends with ".partial", and is removed
+// whenever writing fails (a full disk leaves nothing behind). A path that is a directory is
+// refused: nothing is written beside it.
 #pragma once
 
 #include <string>

@@ -290,10 +290,13 @@ std::string html_report(const RunReport& report, const TraceLoader& load_trace) 
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>lockstep report: " +
-      std::string(report.all_passed() ? "pass" : "fail") + "</title>\n<style>" + kStyle +
-      "</style>\n</head>\n<body>\n";
+      report.verdict() + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   html += "<h1>lockstep report: <span id=\"run-verdict\">" +
-          std::string(report.all_passed() ? "every rule holds" : "rules broken") + "</span></h1>\n";
+          std::string(report.all_passed()                ? "every rule holds"
+                      : report.verdict() == "fail"       ? "rules broken"
+                      : report.verdict() == "incomplete" ? "incomplete"
+                                                         : "nothing was exercised") +
+          "</span></h1>\n";
   html += "<p class=\"settings\">seed " + std::to_string(report.seed) + ", strategy " +
           text(report.strategy) + ", " + budget_text(report) + ", run digest <code>" +
           hex64(report.run_digest) + "</code>";

@@ -39,6 +39,11 @@ std::vector<Testcase> testcases_of(const ImplementationReport& implementation) {
       schedules.failed = true;
       schedules.failure_type = "no-schedules";
       schedules.failure_message = "no schedule of suite " + suite.name + " ran";
+    } else if (!suite.exercised()) {
+      schedules.failed = true;
+      schedules.failure_type = "not-exercised";
+      schedules.failure_message =
+          "no schedule of suite " + suite.name + " got past creating the object it exercises";
     }
     cases.push_back(std::move(schedules));
   }

@@ -1,6 +1,8 @@
 // Replay file writing and strict parsing.
 #include "reports/replay_file.h"
 
+#include "reports/atomic_file.h"
+
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -72,8 +74,11 @@ std::string to_text(const ReplayFile& replay) {
        << "strategy " << one_line(replay.strategy) << '\n'
        << "pct-steps " << replay.pct_steps << '\n'
        << "fault-plan " << one_line(replay.fault_plan) << '\n'
-       << "rule " << one_line(replay.rule) << '\n'
-       << "trace-hash " << hex64(replay.trace_hash) << '\n'
+       << "rule " << one_line(replay.rule) << '\n';
+  if (replay.timeout_ms != 0) {
+    text << "timeout-ms " << replay.timeout_ms << '\n';
+  }
+  text << "trace-hash " << hex64(replay.trace_hash) << '\n'
        << "explanation " << one_line(replay.explanation) << '\n'
        << "decisions " << replay.decisions.to_text() << '\n'
        << "end\n";
@@ -136,6 +141,19 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
       error = std::string("truncated replay file: missing '") + key + "' (line " +
               std::to_string(line_index + 1) + ")";
       return std::nullopt;
+    }
+    if (std::string_view(key) == "trace-hash" && lines[line_index].starts_with("timeout-ms ")) {
+      if (!parse_decimal(lines[line_index].substr(11), replay.timeout_ms) ||
+          replay.timeout_ms == 0) {
+        error = "line " + std::to_string(line_index + 1) + ": invalid value for 'timeout-ms'";
+        return std::nullopt;
+      }
+      ++line_index;
+      if (line_index >= lines.size()) {
+        error = "truncated replay file: missing 'trace-hash' (line " +
+                std::to_string(line_index + 1) + ")";
+        return std::nullopt;
+      }
     }
     const std::string_view line = lines[line_index];
     const std::string_view expected_key(key);
@@ -232,23 +250,7 @@ std::optional<ReplayFile> read_replay_file(const std::string& path, std::string&
 }
 
 bool write_replay_file(const ReplayFile& replay, const std::string& path, std::string& error) {
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
-    stream << to_text(replay);
-    stream.flush();
-    if (!stream) {
-      error = "cannot write '" + temporary + "'";
-      return false;
-    }
-  }
-  std::error_code status;
-  std::filesystem::rename(temporary, path, status);
-  if (status) {
-    error = "cannot move the replay file into place at '" + path + "': " + status.message();
-    return false;
-  }
-  return true;
+  return write_file_atomically(path, to_text(replay), error);
 }
 
 std::string build_id() { return LOCKSTEP_BUILD_ID; }

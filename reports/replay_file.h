@@ -11,16 +11,18 @@
 //   pct-steps 65
 //   fault-plan delay<=0ns drop=0/1000 ...
 //   rule AM5
+//   timeout-ms 300            (only in the files of crashes, hangs and memory blow-ups)
 //   trace-hash 0123456789abcdef
 //   explanation AM5 at step 21 (t=0 ns, thread 3) in echo#1: ...
 //   decisions s3:1 c2:0 i100:42
 //   end
 //
-// One key per line, in this order; values run to the end of the line. The final `end` line
-// tells a complete file from a truncated one. Version 2 added `pct-steps` (PCT's k, the step
-// count its change points were drawn over; 0 under random walk); a version 1 file has no such
-// line and is read with the k every version 1 schedule ran with, 2000. A file of any other
-// format version is refused with a message naming both versions. Parsing never throws and never crashes on any input
+// One key per line, in this order; values run to the end of the line. `pct-steps` is PCT's k,
+// the step count its change points were drawn over (0 under random walk). `timeout-ms` is
+// optional: the wall-clock limit the schedule ran under when it did not come back from its
+// worker, so that replaying a hang waits as long. The final `end` line tells a complete file
+// from a truncated one. A file of another format version is refused with a message naming both
+// versions (version 1 files decided differently: the suites have changed since). Parsing never throws and never crashes on any input
 // (a fuzz test holds it to that); every error is one line naming the problem.
 #pragma once
 
@@ -50,6 +52,7 @@ struct ReplayFile {
   std::uint64_t pct_steps = 0;  ///< PCT's k for the strategy; 0 when it is not PCT
   std::string fault_plan;
   std::string rule;
+  std::uint64_t timeout_ms = 0;  ///< 0: not recorded
   std::uint64_t trace_hash = 0;
   std::string explanation;
   DecisionLog decisions;
@@ -62,7 +65,8 @@ std::string to_text(const ReplayFile& replay);
 std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& error);
 /// Reads and parses `path`; a missing, unreadable or empty file is a one-line error too.
 std::optional<ReplayFile> read_replay_file(const std::string& path, std::string& error);
-/// Writes atomically (temporary file, then rename).
+/// Writes atomically (a temporary file beside it, then rename; the temporary file is removed
+/// on any failure). A `path` that is a directory is refused.
 bool write_replay_file(const ReplayFile& replay, const std::string& path, std::string& error);
 
 /// This build's identity, recorded in replay files: version, compiler, build type, sanitizers.

@@ -107,6 +107,12 @@ Json failure_json(const Failure& failure) {
                {"decisions", failure.decisions},
                {"replay_file", failure.replay_file},
                {"replay", failure.reproduce}};
+  if (!failure.reproduced) {
+    json["reproduced"] = false;
+  }
+  if (!failure.output_file.empty()) {
+    json["output_file"] = failure.output_file;
+  }
   if (failure.shrunk()) {
     json["shrunk_decisions"] = failure.shrunk_decisions;
     json["shrunk_trace_hash"] = hex64(failure.shrunk_trace_hash);
@@ -131,6 +137,12 @@ Failure parse_failure(const Json& json, const std::string& where) {
   failure.decisions = count_field(json, "decisions", where);
   failure.replay_file = text_field(json, "replay_file", where);
   failure.reproduce = text_field(json, "replay", where);
+  if (json.contains("reproduced")) {
+    failure.reproduced = flag_field(json, "reproduced", where);
+  }
+  if (json.contains("output_file")) {
+    failure.output_file = text_field(json, "output_file", where);
+  }
   if (json.contains("shrunk_replay_file")) {
     failure.shrunk_replay_file = text_field(json, "shrunk_replay_file", where);
     failure.shrunk_reproduce = text_field(json, "shrunk_replay", where);
@@ -158,8 +170,14 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
   }
   for (const Json& suite : suites) {
     SuiteRun run{text_field(suite, "name", where + ".suites"),
-                 count_field(suite, "schedules", where + ".suites"),
-                 {}};
+                 count_field(suite, "schedules", where + ".suites")};
+    if (suite.contains("schedules_without_subject")) {
+      run.schedules_without_subject =
+          count_field(suite, "schedules_without_subject", where + ".suites");
+      if (run.schedules_without_subject > run.schedules) {
+        throw ShapeError{where + ".suites: schedules_without_subject is more than schedules"};
+      }
+    }
     if (suite.contains("probes")) {
       const Json& probes = field(suite, "probes", where + ".suites");
       if (!probes.is_object()) {
@@ -175,6 +193,28 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
   implementation.schedules = count_field(json, "schedules", where);
   implementation.failed_schedules = count_field(json, "failed_schedules", where);
   implementation.digest = hex_field(json, "digest", where);
+  if (implementation.failed_schedules > implementation.schedules) {
+    throw ShapeError{where + ".failed_schedules (" +
+                     std::to_string(implementation.failed_schedules) + ") is more than its " +
+                     "schedules (" + std::to_string(implementation.schedules) + ")"};
+  }
+  std::uint64_t suite_schedules = 0;
+  for (const SuiteRun& suite : implementation.suites) {
+    suite_schedules += suite.schedules;
+  }
+  if (suite_schedules != implementation.schedules) {
+    throw ShapeError{where + ".schedules (" + std::to_string(implementation.schedules) +
+                     ") is not the sum of its suites' (" + std::to_string(suite_schedules) + ")"};
+  }
+  if (json.contains("schedules_not_run")) {
+    implementation.schedules_not_run = count_field(json, "schedules_not_run", where);
+  }
+  if (json.contains("stopped_after_hangs")) {
+    implementation.stopped_after_hangs = count_field(json, "stopped_after_hangs", where);
+  }
+  if (json.contains("provides_no_part")) {
+    implementation.provides_no_part = flag_field(json, "provides_no_part", where);
+  }
   if (json.contains("schedules_to_first_failure")) {
     const std::uint64_t ordinal = count_field(json, "schedules_to_first_failure", where);
     if (ordinal == 0) {
@@ -303,10 +343,29 @@ std::vector<std::string> ImplementationReport::unreached_probes() const {
 }
 
 std::string ImplementationReport::verdict() const {
+  if (!passed()) {
+    return "fail";
+  }
+  if (schedules_not_run > 0) {
+    return "incomplete";
+  }
+  if (provides_no_part || !suites_not_exercised().empty()) {
+    return "not-exercised";
+  }
   if (schedules == 0) {
     return "not-applicable";
   }
-  return passed() ? "pass" : "fail";
+  return "pass";
+}
+
+std::vector<std::string> ImplementationReport::suites_not_exercised() const {
+  std::vector<std::string> names;
+  for (const SuiteRun& suite : suites) {
+    if (!suite.exercised()) {
+      names.push_back(suite.name);
+    }
+  }
+  return names;
 }
 
 std::vector<std::string> ImplementationReport::rules_reported() const {
@@ -329,13 +388,27 @@ std::vector<const Failure*> ImplementationReport::failures_on(const std::string&
   return found;
 }
 
-bool RunReport::all_passed() const {
+std::string RunReport::verdict() const {
+  bool incomplete = interrupted;
+  bool not_exercised = false;
+  std::uint64_t schedules = 0;
   for (const ImplementationReport& implementation : implementations) {
-    if (!implementation.passed()) {
-      return false;
+    const std::string verdict = implementation.verdict();
+    if (verdict == "fail") {
+      return "fail";
     }
+    incomplete = incomplete || verdict == "incomplete";
+    not_exercised = not_exercised || verdict == "not-exercised";
+    schedules += implementation.schedules;
   }
-  return true;
+  if (incomplete) {
+    return "incomplete";
+  }
+  return not_exercised || schedules == 0 ? "not-exercised" : "pass";
+}
+
+bool RunReport::all_passed() const {
+  return verdict() == "pass";
 }
 
 std::string to_json(const RunReport& report) {
@@ -358,7 +431,7 @@ std::string to_json(const RunReport& report) {
   root["failures_kept"] = report.failures_kept;
   root["shrink_runs"] = report.shrink_runs;
   root["run_digest"] = hex64(report.run_digest);
-  root["verdict"] = report.all_passed() ? "pass" : "fail";
+  root["verdict"] = report.verdict();
   Json implementations = Json::array();
   for (const ImplementationReport& implementation : report.implementations) {
     Json entry;
@@ -369,21 +442,33 @@ std::string to_json(const RunReport& report) {
     }
     Json suites = Json::array();
     for (const SuiteRun& suite : implementation.suites) {
-      Json run = {{"name", suite.name}, {"schedules", suite.schedules}};
+      Json entry_suite = {{"name", suite.name}, {"schedules", suite.schedules}};
+      if (suite.schedules_without_subject > 0) {
+        entry_suite["schedules_without_subject"] = suite.schedules_without_subject;
+      }
       if (!suite.probes.empty()) {
         Json probes = Json::object();
         for (const auto& [probe, count] : suite.probes) {
           probes[probe] = count;
         }
-        run["probes"] = probes;
+        entry_suite["probes"] = probes;
       }
-      suites.push_back(run);
+      suites.push_back(entry_suite);
     }
     entry["suites"] = suites;
     entry["rules_checked"] = implementation.rules_checked;
     entry["schedules"] = implementation.schedules;
     entry["failed_schedules"] = implementation.failed_schedules;
     entry["verdict"] = implementation.verdict();
+    if (implementation.schedules_not_run > 0 || implementation.stopped_after_hangs > 0) {
+      entry["schedules_not_run"] = implementation.schedules_not_run;
+    }
+    if (implementation.stopped_after_hangs > 0) {
+      entry["stopped_after_hangs"] = implementation.stopped_after_hangs;
+    }
+    if (implementation.provides_no_part) {
+      entry["provides_no_part"] = true;
+    }
     if (!implementation.expected_rule.empty()) {
       entry["caught_as_declared"] = implementation.caught_as_declared();
     }

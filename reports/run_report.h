@@ -35,6 +35,12 @@ struct Failure {
   std::string replay_file;       ///< "failures/<stem>.replay" inside the report directory, or empty
   std::uint64_t trace_hash = 0;  ///< the same when the schedule is re-run
   std::uint64_t decisions = 0;   ///< size of the schedule's decision log
+  /// False when re-running the schedule did not give the same trace hash (or the same crash,
+  /// hang or memory blow-up): the run then exits 3. report.json says "reproduced": false.
+  bool reproduced = true;
+  /// "failures/<stem>.output.txt": the end of what the implementation printed to its standard
+  /// output and error while the schedule ran again; empty when it printed nothing.
+  std::string output_file;
 
   /// Set when the run shrank this failure (report_merge.h says which ones it shrinks): the
   /// shrunk schedule breaks the same rule with no more decisions than the original.
@@ -68,6 +74,11 @@ struct SuiteRun {
 
   /// The probes present with a count of 0: situations no schedule of this suite reached.
   std::vector<std::string> unreached_probes() const;
+  /// Schedules whose scenario could not create the object it exercises (create_channel or
+  /// create_service_host failed): they tested nothing. All of them: the suite was not exercised.
+  std::uint64_t schedules_without_subject = 0;
+
+  bool exercised() const { return schedules == 0 || schedules_without_subject < schedules; }
 };
 
 struct ImplementationReport {
@@ -86,10 +97,21 @@ struct ImplementationReport {
   std::vector<Failure> failures;
   std::optional<std::uint64_t> first_failure_index;
   std::uint64_t digest = 0;  ///< sum of the schedules' digest terms (schedule_digest.h)
+  /// Schedules the run owed this implementation but did not run: it was interrupted, or gave
+  /// up on the implementation after `stopped_after_hangs` hangs.
+  std::uint64_t schedules_not_run = 0;
+  std::uint64_t stopped_after_hangs = 0;  ///< 0: not given up on
+  /// No suite of lockstep applies to it at all (a plugin that provides no part): not a pass.
+  bool provides_no_part = false;
 
   bool passed() const { return failed_schedules == 0; }
-  /// "pass", "fail", or "not-applicable" when no suite applied.
+  /// "fail" when a schedule failed; "incomplete" when schedules it was owed did not run;
+  /// "not-exercised" when it provides no part lockstep tests, or a suite ran but none of its
+  /// schedules got past creating the object it exercises; "not-applicable" when the suites
+  /// that apply to it were not selected; else "pass".
   std::string verdict() const;
+  /// The suites none of whose schedules got past creation.
+  std::vector<std::string> suites_not_exercised() const;
   /// The rows a report shows for it: rules_checked, then any other rule or outcome it broke.
   std::vector<std::string> rules_reported() const;
   /// Kept failures that broke `rule` (among others).
@@ -122,6 +144,11 @@ struct RunReport {
   std::vector<ImplementationReport> implementations;
   std::uint64_t run_digest = 0;
 
+  /// "fail" when an implementation failed; else "incomplete" when the run was interrupted or
+  /// an implementation's schedules did not all run; else "not-exercised" when an
+  /// implementation was not exercised or no schedule ran at all; else "pass".
+  std::string verdict() const;
+  /// The verdict is "pass".
   bool all_passed() const;
 };
 

@@ -13,6 +13,7 @@
 #include "reports/report_merge.h"
 #include "runner/isolated_schedule.h"
 #include "runner/isolated_shrink.h"
+#include "runner/schedule_service.h"
 #include "runner/schedule_workers.h"
 
 namespace lockstep::runner {
@@ -29,7 +30,8 @@ std::vector<ShrinkTarget> targets_of(const reports::RunReport& report) {
   for (std::size_t position = 0; position < report.implementations.size(); ++position) {
     const std::vector<reports::Failure>& failures = report.implementations[position].failures;
     for (const std::size_t chosen : reports::choose_shrunk_failures(failures)) {
-      if (!is_isolation_rule(failures[chosen].rule) && !failures[chosen].replay_file.empty()) {
+      if (!is_isolation_rule(failures[chosen].rule) && !failures[chosen].replay_file.empty() &&
+          failures[chosen].reproduced) {
         targets.push_back(ShrinkTarget{position, chosen});
       }
     }
@@ -50,7 +52,7 @@ std::string shrunk_stem_path(const reports::Failure& failure) {
 // Shrinks one failure into its files. The line: "<task> 1 <probes> <decisions> <trace hash>",
 // or "<task> 0 <why not>".
 std::string shrink_one(const RunOptions& options, const reports::RunReport& report,
-                       const ShrinkTarget& target, std::uint64_t task) {
+                       const ShrinkTarget& target, std::uint64_t task, WorkerClient& worker) {
   const reports::Failure& failure =
       report.implementations[target.implementation_position].failures[target.failure_position];
   const std::filesystem::path directory(options.report_directory);
@@ -62,11 +64,12 @@ std::string shrink_one(const RunOptions& options, const reports::RunReport& repo
   if (!original || suite == nullptr) {
     return failed + one_line(original ? "unknown suite " + failure.suite : error);
   }
-  const ShrinkSubject subject{options.implementations[target.implementation_position], suite,
+  const ShrinkSubject subject{target.implementation_position,
+                              static_cast<std::size_t>(suite - conformance::suites().data()),
                               original->schedule_seed, original->rule};
   const std::optional<ShrunkReplay> shrunk =
-      shrink_replay(subject, *original, options.shrink_runs, /*keep_chrome_trace=*/true,
-                    schedule_isolation_limits(options.schedule_timeout_ms), error);
+      shrink_replay(worker, subject, *original, options.shrink_runs, /*keep_chrome_trace=*/true,
+                    schedule_timeout_ms(options.schedule_timeout_ms), error);
   const std::string stem_path = (directory / shrunk_stem_path(failure)).string();
   if (!shrunk || !reports::write_replay_file(shrunk->replay, stem_path + ".replay", error) ||
       !reports::write_file_atomically(stem_path + ".trace.json", shrunk->chrome_trace, error)) {
@@ -148,10 +151,20 @@ bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
     ++shrunk_count;
     return true;
   };
+  // One worker per process that shrinks (this one, or each of the --jobs processes forked to
+  // share the shrinks): made on first use, so each process has its own.
+  std::optional<WorkerClient> worker;
   const bool finished = run_line_tasks(
       targets.size(), settings,
-      [&](std::uint64_t task) { return shrink_one(options, report, targets[task], task); }, sink,
-      [] {}, error);
+      [&](std::uint64_t task) {
+        if (!worker) {
+          worker.emplace(options.worker_setup, schedule_handler(options.implementations),
+                         schedule_worker_limits());
+        }
+        return shrink_one(options, report, targets[task], task, *worker);
+      },
+      sink, [] {}, error);
+  worker.reset();
   if (finished) {
     std::printf("shrunk %zu of %zu failure(s)\n", shrunk_count, targets.size());
   }

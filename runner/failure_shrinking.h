@@ -2,9 +2,10 @@
 // that index.html can show each broken rule on the smallest schedule found.
 //
 // Which: the first kept failure of each rule (reports::choose_shrunk_failures), except those
-// that did not come back from a child process (a crash, hang or memory blow-up leaves no
+// that did not come back from a worker process (a crash, hang or memory blow-up leaves no
 // decision log to shrink). How: from its replay file, with at most --shrink-runs edited
-// schedules, every one in a child process (isolated_shrink.h). Each shrink writes
+// schedules, every one in a worker process (isolated_shrink.h), one worker per shrinking
+// process. Each shrink writes
 // failures/<stem>.shrunk.replay and failures/<stem>.shrunk.trace.json itself, in whichever
 // process ran it, and sends back one line; the shrinks are spread over the run's --jobs worker
 // processes (schedule_workers.h). A shrink depends on its replay file and the budget alone, so

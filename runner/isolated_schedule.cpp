@@ -1,11 +1,16 @@
-// Child-process schedules and the rule ids of the ways they can fail to come back.
+// Worker limits and the rule ids of the ways a schedule can fail to come back.
 #include "runner/isolated_schedule.h"
+
+#include <algorithm>
 
 namespace lockstep::runner {
 
-harness::IsolationLimits schedule_isolation_limits(std::uint64_t wall_clock_ms) {
-  harness::IsolationLimits limits;
-  limits.wall_clock_ms = wall_clock_ms == 0 ? 10'000 : wall_clock_ms;
+std::uint64_t schedule_timeout_ms(std::uint64_t requested) {
+  return requested == 0 ? kDefaultScheduleTimeoutMs : requested;
+}
+
+harness::WorkerLimits schedule_worker_limits() {
+  harness::WorkerLimits limits;
   limits.memory_bytes = std::uint64_t{2} << 30;
   return limits;
 }
@@ -15,35 +20,25 @@ bool is_isolation_rule(const std::string& rule) {
          rule == "isolation-failed";
 }
 
-IsolatedSchedule run_schedule_isolated(std::uint64_t task,
-                                       const std::function<ScheduleRecord()>& work,
-                                       const harness::IsolationLimits& limits) {
-  const harness::IsolatedOutcome outcome =
-      harness::run_isolated([&work] { return work().to_line(); }, limits);
-  IsolatedSchedule schedule;
-  if (outcome.kind == harness::IsolatedOutcomeKind::completed) {
-    if (std::optional<ScheduleRecord> record = ScheduleRecord::parse(outcome.result)) {
-      schedule.record = std::move(*record);
-      return schedule;
-    }
-  }
-  schedule.record.task = task;
+std::string isolation_rule_of(const harness::IsolatedOutcome& outcome) {
   switch (outcome.kind) {
-    case harness::IsolatedOutcomeKind::crashed:
-      schedule.record.abnormal_outcome = "crash-" + harness::signal_name(outcome.signal_number);
-      break;
+    case harness::IsolatedOutcomeKind::crashed: {
+      // One word: ids are space-separated in records ("signal 42" becomes "signal-42").
+      std::string name = harness::signal_name(outcome.signal_number);
+      std::replace(name.begin(), name.end(), ' ', '-');
+      return "crash-" + name;
+    }
     case harness::IsolatedOutcomeKind::timed_out:
-      schedule.record.abnormal_outcome = "hang";
-      break;
+      return "hang";
     case harness::IsolatedOutcomeKind::memory_exceeded:
-      schedule.record.abnormal_outcome = "memory-exceeded";
-      break;
+      return "memory-exceeded";
     default:
-      schedule.record.abnormal_outcome = "isolation-failed";
+      return "isolation-failed";
   }
-  schedule.explanation =
-      "the implementation did not come back from its child process: " + outcome.describe();
-  return schedule;
+}
+
+std::string isolation_explanation(const harness::IsolatedOutcome& outcome) {
+  return "the implementation did not come back from its worker process: " + outcome.describe();
 }
 
 }  // namespace lockstep::runner

@@ -1,36 +1,35 @@
-// Running one schedule in a child process, so that an implementation that crashes, hangs or
-// eats memory becomes a failure of that schedule instead of the end of the run.
+// The ways a schedule can fail to come back from its worker process, as rule ids of their own,
+// and the limits a worker runs schedules under.
 //
-// The child runs the schedule and sends back its ScheduleRecord line. When it does not come
-// back, the record's abnormal outcome names why, as a rule id of its own: "crash-SIGSEGV"
-// (the signal's name), "hang" (the wall-clock watchdog fired), "memory-exceeded", or
-// "isolation-failed". Those ids are what replay files and reports carry; replaying such a file
-// runs the schedule under the same isolation and expects the same id.
+// When a worker does not answer a schedule, the schedule's abnormal outcome names why:
+// "crash-SIGSEGV" (the signal's name), "hang" (the worker was killed after the wall-clock
+// timeout), "memory-exceeded", or "isolation-failed" (anything else: an exit in the middle of a
+// schedule, a sanitizer's report). Those ids are what replay files and reports carry; replaying
+// such a file runs the schedule in a worker again and expects the same id.
 #pragma once
 
-#include <functional>
-#include <optional>
+#include <cstdint>
 #include <string>
 
 #include "harness/isolation/run_isolated.h"
-#include "runner/schedule_tasks.h"
+#include "harness/isolation/worker_process.h"
 
 namespace lockstep::runner {
 
-/// The limits an isolated schedule runs under: `wall_clock_ms` (0: the default, 10 s).
-harness::IsolationLimits schedule_isolation_limits(std::uint64_t wall_clock_ms = 0);
+/// --timeout-ms by default: the wall-clock time one schedule may take in its worker.
+inline constexpr std::uint64_t kDefaultScheduleTimeoutMs = 10'000;
+
+/// `requested` (0: the default).
+std::uint64_t schedule_timeout_ms(std::uint64_t requested);
+/// The limits of a worker process that runs schedules: 2 GiB of address space.
+harness::WorkerLimits schedule_worker_limits();
 
 /// True for the ids above.
 bool is_isolation_rule(const std::string& rule);
 
-struct IsolatedSchedule {
-  ScheduleRecord record;
-  std::string explanation;  ///< one line; empty when the child completed normally
-};
-
-/// Runs `work` in a child. `task` numbers the record made when the child does not come back.
-IsolatedSchedule run_schedule_isolated(std::uint64_t task,
-                                       const std::function<ScheduleRecord()>& work,
-                                       const harness::IsolationLimits& limits);
+/// The id for a worker that ended while running a schedule (not for a completed one).
+std::string isolation_rule_of(const harness::IsolatedOutcome& outcome);
+/// One line for reports: why the schedule did not come back.
+std::string isolation_explanation(const harness::IsolatedOutcome& outcome);
 
 }  // namespace lockstep::runner

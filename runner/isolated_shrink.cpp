@@ -1,143 +1,86 @@
-// Isolated shrink probes and re-runs, and what their children send back.
+// Shrink probes and re-runs as requests to a worker.
 #include "runner/isolated_shrink.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <charconv>
-
-#include "reports/schedule_trace.h"
 #include "runner/interrupt_signals.h"
+#include "runner/schedule_service.h"
 #include "scheduler/shrinker.h"
-#include "scheduler/strategy.h"
 
 namespace lockstep::runner {
 
 namespace {
 
-bool fails_on(const harness::WorldResult& result, const std::string& rule) {
-  for (const harness::Violation& violation : result.violations) {
-    if (violation.rule == rule) {
-      return true;
-    }
-  }
-  return result.abnormal_end() && std::string(outcome_name(result.run.outcome)) == rule;
-}
-
-// In a probe's child: an edited log that steers a defective implementation into a crash is
-// an expected answer ("not the same failure"), not news for the user, so what the sanitizers
-// or the implementation would print about it goes nowhere.
-void silence_output() {
-  const int null_device = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (null_device >= 0) {
-    ::dup2(null_device, STDOUT_FILENO);
-    ::dup2(null_device, STDERR_FILENO);
-    ::close(null_device);
-  }
-}
-
-// The child's answer to a probe: "1 " or "0 " (still fails), then the log it consumed.
-ShrinkAttempt probe_isolated(const ShrinkSubject& subject, const DecisionLog& log,
-                             std::uint64_t decision_budget,
-                             const harness::IsolationLimits& limits) {
+ShrinkAttempt probe_in_worker(WorkerClient& worker, const ShrinkSubject& subject,
+                              const DecisionLog& log, std::uint64_t decision_budget,
+                              std::uint64_t timeout_ms) {
   ShrinkAttempt attempt{false, log};
   if (interrupt_signal() != 0) {
-    return attempt;  // the shrink's result is thrown away; finish it without forking
+    return attempt;  // the shrink's result is thrown away; finish it without running more
   }
-  const harness::IsolatedOutcome isolated = harness::run_isolated(
-      [&] {
-        silence_output();
-        const harness::ScheduleOutcome outcome =
-            subject.suite->run(*subject.implementation, subject.schedule_seed,
-                               make_guided_strategy(log, decision_budget), {});
-        return std::string(fails_on(outcome.world, subject.rule) ? "1 " : "0 ") +
-               outcome.decisions.to_text();
-      },
-      limits);
-  if (isolated.kind == harness::IsolatedOutcomeKind::completed && isolated.result.size() >= 2) {
-    std::string parse_error;
-    std::optional<DecisionLog> consumed =
-        DecisionLog::from_text(std::string_view(isolated.result).substr(2), parse_error);
-    if (consumed) {
-      attempt.still_fails = isolated.result[0] == '1';
-      attempt.consumed = std::move(*consumed);
-    }
+  ScheduleRequest request;
+  request.mode = ScheduleRequest::Mode::probe;
+  request.implementation = subject.implementation;
+  request.suite = subject.suite;
+  request.schedule_seed = subject.schedule_seed;
+  request.rule = subject.rule;
+  request.decisions = log.to_text();
+  request.decision_budget = decision_budget;
+  const TaskEnd end = worker.call(request.encode(), timeout_ms);
+  if (end.outcome.kind != harness::IsolatedOutcomeKind::completed) {
+    return attempt;  // it crashed, hung or blew up: not the same failure
+  }
+  std::optional<ScheduleReply> reply = ScheduleReply::decode(end.outcome.result);
+  if (!reply) {
+    return attempt;
+  }
+  std::string parse_error;
+  std::optional<DecisionLog> consumed = DecisionLog::from_text(reply->decisions, parse_error);
+  if (consumed) {
+    attempt.still_fails = reply->still_fails;
+    attempt.consumed = std::move(*consumed);
   }
   return attempt;
 }
 
-// "<fails> <trace hash> <steps> <explanation bytes>\n<explanation><chrome trace>"
-std::string encode(const IsolatedRerun& rerun) {
-  return std::to_string(rerun.still_fails ? 1 : 0) + " " + std::to_string(rerun.trace_hash) + " " +
-         std::to_string(rerun.steps) + " " + std::to_string(rerun.explanation.size()) + "\n" +
-         rerun.explanation + rerun.chrome_trace;
-}
-
-std::optional<IsolatedRerun> decode(const std::string& text) {
-  IsolatedRerun rerun;
-  std::uint64_t fails = 0;
-  std::uint64_t explanation_bytes = 0;
-  const char* cursor = text.data();
-  const char* const end = text.data() + text.size();
-  for (std::uint64_t* field : {&fails, &rerun.trace_hash, &rerun.steps, &explanation_bytes}) {
-    const std::from_chars_result parsed = std::from_chars(cursor, end, *field);
-    if (parsed.ec != std::errc() || parsed.ptr == end) {
-      return std::nullopt;
-    }
-    cursor = parsed.ptr + 1;  // past the space, or the newline after the last field
-  }
-  if (fails > 1 || static_cast<std::uint64_t>(end - cursor) < explanation_bytes) {
-    return std::nullopt;
-  }
-  rerun.still_fails = fails == 1;
-  rerun.explanation.assign(cursor, explanation_bytes);
-  rerun.chrome_trace.assign(cursor + explanation_bytes, end);
-  return rerun;
-}
-
 }  // namespace
 
-std::optional<IsolatedRerun> rerun_isolated(const ShrinkSubject& subject, const DecisionLog& log,
-                                            bool keep_chrome_trace,
-                                            const harness::IsolationLimits& limits,
-                                            std::string& error) {
-  const harness::IsolatedOutcome isolated = harness::run_isolated(
-      [&] {
-        harness::ScheduleOptions options;
-        options.keep_trace_events = keep_chrome_trace;
-        const harness::ScheduleOutcome outcome = subject.suite->run(
-            *subject.implementation, subject.schedule_seed, make_replay_strategy(log), options);
-        IsolatedRerun rerun;
-        rerun.still_fails = fails_on(outcome.world, subject.rule);
-        rerun.trace_hash = outcome.world.run.trace_hash;
-        rerun.steps = outcome.world.run.steps;
-        rerun.explanation = outcome.world.summary();
-        if (keep_chrome_trace) {
-          rerun.chrome_trace = reports::chrome_trace_json(outcome.trace);
-        }
-        return encode(rerun);
-      },
-      limits);
-  if (isolated.kind != harness::IsolatedOutcomeKind::completed) {
-    error = "re-running the schedule in a child process: " + isolated.describe();
+std::optional<IsolatedRerun> rerun_isolated(WorkerClient& worker, const ShrinkSubject& subject,
+                                            const DecisionLog& log, bool keep_chrome_trace,
+                                            std::uint64_t timeout_ms, std::string& error) {
+  ScheduleRequest request;
+  request.mode = ScheduleRequest::Mode::replay;
+  request.implementation = subject.implementation;
+  request.suite = subject.suite;
+  request.schedule_seed = subject.schedule_seed;
+  request.rule = subject.rule;
+  request.decisions = log.to_text();
+  request.chrome_trace = keep_chrome_trace;
+  const TaskEnd end = worker.call(request.encode(), timeout_ms);
+  if (end.outcome.kind != harness::IsolatedOutcomeKind::completed) {
+    error = "re-running the schedule in a worker process: " + end.outcome.describe();
     return std::nullopt;
   }
-  std::optional<IsolatedRerun> rerun = decode(isolated.result);
-  if (!rerun) {
-    error = "re-running the schedule in a child process: it sent back an unreadable result";
+  std::optional<ScheduleReply> reply = ScheduleReply::decode(end.outcome.result);
+  if (!reply) {
+    error = "re-running the schedule in a worker process: it sent back an unreadable result";
+    return std::nullopt;
   }
+  IsolatedRerun rerun;
+  rerun.still_fails = reply->still_fails;
+  rerun.trace_hash = reply->record.trace_hash;
+  rerun.steps = reply->steps;
+  rerun.explanation = std::move(reply->explanation);
+  rerun.chrome_trace = std::move(reply->chrome_trace);
   return rerun;
 }
 
-std::optional<ShrunkReplay> shrink_replay(const ShrinkSubject& subject,
+std::optional<ShrunkReplay> shrink_replay(WorkerClient& worker, const ShrinkSubject& subject,
                                           const reports::ReplayFile& original,
                                           std::uint64_t max_runs, bool keep_chrome_trace,
-                                          const harness::IsolationLimits& limits,
-                                          std::string& error) {
+                                          std::uint64_t timeout_ms, std::string& error) {
   const ShrinkResult result = shrink_decision_log(
       original.decisions,
       [&](const DecisionLog& log, std::uint64_t decision_budget) {
-        return probe_isolated(subject, log, decision_budget, limits);
+        return probe_in_worker(worker, subject, log, decision_budget, timeout_ms);
       },
       max_runs);
   if (interrupt_signal() != 0) {
@@ -149,7 +92,7 @@ std::optional<ShrunkReplay> shrink_replay(const ShrinkSubject& subject,
     return std::nullopt;
   }
   std::optional<IsolatedRerun> shrunk =
-      rerun_isolated(subject, result.log, keep_chrome_trace, limits, error);
+      rerun_isolated(worker, subject, result.log, keep_chrome_trace, timeout_ms, error);
   if (!shrunk) {
     return std::nullopt;
   }

@@ -11,7 +11,7 @@
 
 namespace lockstep::runner {
 
-bool prepare_report_directory(const std::string& directory, std::string& error) {
+bool check_report_directory(const std::string& directory, std::string& error) {
   std::error_code status;
   std::filesystem::create_directories(directory, status);
   if (status) {
@@ -24,13 +24,45 @@ bool prepare_report_directory(const std::string& directory, std::string& error) 
     return false;
   }
   std::filesystem::remove(probe, status);
+  return true;
+}
+
+void clear_failure_files(const std::string& directory) {
+  std::error_code status;
   const std::filesystem::path failures = std::filesystem::path(directory) / "failures";
   if (std::filesystem::is_directory(failures, status)) {
     for (const auto& entry : std::filesystem::directory_iterator(failures, status)) {
       const std::string name = entry.path().filename().string();
-      if (name.ends_with(".replay") || name.ends_with(".trace.json")) {
+      if (name.ends_with(".replay") || name.ends_with(".trace.json") ||
+          name.ends_with(".output.txt")) {
         std::filesystem::remove(entry.path(), status);
       }
+    }
+  }
+}
+
+bool prepare_report_directory(const std::string& directory, std::string& error) {
+  if (!check_report_directory(directory, error)) {
+    return false;
+  }
+  clear_failure_files(directory);
+  return true;
+}
+
+bool is_failure_file_name(const std::string& path) {
+  constexpr std::string_view prefix = "failures/";
+  if (path.size() <= prefix.size() || path.rfind(prefix, 0) != 0) {
+    return false;
+  }
+  const std::string_view name = std::string_view(path).substr(prefix.size());
+  if (name.front() == '.' || name.find('/') != std::string_view::npos ||
+      name.find('\\') != std::string_view::npos) {
+    return false;
+  }
+  for (const char character : name) {
+    const auto byte = static_cast<unsigned char>(character);
+    if (byte < 0x20 || byte == 0x7f) {
+      return false;
     }
   }
   return true;

@@ -1,21 +1,21 @@
-// The run: tasks, workers, folding, kept failures.
+// The run: tasks handed to the worker pool, records folded in schedule order, the hang limit,
+// kept failures.
 #include "runner/run_schedules.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
-
+#include <set>
 #include "conformance/registry/suites.h"
-#include "reports/atomic_file.h"
-#include "reports/replay_file.h"
+
 #include "reports/report_merge.h"
 #include "reports/schedule_digest.h"
-#include "reports/schedule_trace.h"
 #include "runner/failure_shrinking.h"
 #include "runner/interrupt_signals.h"
 #include "runner/isolated_schedule.h"
+#include "runner/kept_failures.h"
+#include "runner/process_pool.h"
 #include "runner/real_host_clock.h"
-#include "runner/schedule_workers.h"
+#include "runner/schedule_service.h"
 #include "runner/suite_rules.h"
 #include "scheduler/hash.h"
 
@@ -30,6 +30,7 @@ struct Candidate {
   std::size_t registry_position = 0;
   std::uint64_t trace_hash = 0;
   std::vector<std::string> rules;
+  std::string explanation;  // why it did not come back from its worker, if it did not
 };
 using CandidateKey = std::pair<std::uint64_t, std::size_t>;
 
@@ -56,12 +57,15 @@ void prune(std::map<CandidateKey, Candidate>& candidates, std::uint64_t failures
 }
 
 void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleRecord& record,
-          std::uint64_t failures_kept) {
+          const std::string& explanation, std::uint64_t failures_kept) {
   reports::ImplementationReport& report = fold.report;
   reports::SuiteRun& suite = report.suites[task.pairing.suite_position];
   ++report.schedules;
   ++suite.schedules;
   ++fold.finished;
+  if (!record.subject_created) {
+    ++suite.schedules_without_subject;
+  }
   report.digest +=
       reports::schedule_digest_term(suite.name, task.schedule_index, record.trace_hash);
   for (const std::string& rule : record.violations) {
@@ -84,130 +88,8 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
     report.first_failure_index = task.schedule_index;
   }
   fold.candidates[{task.schedule_index, task.pairing.suite_position}] =
-      Candidate{task.pairing.registry_position, record.trace_hash, record.rules()};
+      Candidate{task.pairing.registry_position, record.trace_hash, record.rules(), explanation};
   prune(fold.candidates, failures_kept);
-}
-
-// Writes the replay file and the Chrome trace of one failure.
-bool write_failure_files(const RunOptions& options,
-                         const conformance::Implementation& implementation,
-                         reports::Failure& failure, const harness::ScheduleOutcome& outcome,
-                         std::string& error) {
-  const std::filesystem::path directory =
-      std::filesystem::path(options.report_directory) / "failures";
-  std::error_code status;
-  std::filesystem::create_directories(directory, status);
-  if (status) {
-    error = "cannot create '" + directory.string() + "': " + status.message();
-    return false;
-  }
-  // A plugin is named by its absolute path: only its file name goes into the stem, or the
-  // files would be written next to the library instead of under the report directory.
-  const std::string stem =
-      failure.file_stem(std::filesystem::path(implementation.name).filename().string());
-  reports::ReplayFile replay;
-  replay.implementation = implementation.name;
-  replay.build = reports::build_id();
-  replay.suite = failure.suite;
-  replay.run_seed = options.seed;
-  replay.schedule_index = failure.schedule_index;
-  replay.schedule_seed = failure.schedule_seed;
-  replay.strategy = options.strategy.to_text();
-  if (options.strategy.kind == StrategySpec::Kind::pct) {
-    if (const conformance::Suite* suite = conformance::find_suite(failure.suite)) {
-      replay.pct_steps = suite->pct_estimated_steps;
-    }
-  }
-  replay.fault_plan = failure.fault_plan;
-  replay.rule = failure.rule;
-  replay.trace_hash = failure.trace_hash;
-  replay.explanation = failure.explanation;
-  replay.decisions = outcome.decisions;
-  const std::string replay_path = (directory / (stem + ".replay")).string();
-  if (!reports::write_replay_file(replay, replay_path, error) ||
-      !reports::write_file_atomically((directory / (stem + ".trace.json")).string(),
-                                      reports::chrome_trace_json(outcome.trace), error)) {
-    return false;
-  }
-  failure.replay_file = "failures/" + stem + ".replay";
-  failure.reproduce = "lockstep replay " + replay_path;
-  return true;
-}
-
-// Re-runs a kept failure with its events kept. False with `error` if it cannot be written or
-// (with `nondeterministic` set) if it does not reproduce its trace hash.
-// A schedule that did not come back from its child: re-run it isolated (it must fail the same
-// way) and keep it with an empty decision log; its replay re-runs the original strategy.
-bool materialize_isolated(const RunOptions& options,
-                          const conformance::Implementation& implementation,
-                          const CandidateKey& key, const Candidate& candidate,
-                          reports::Failure& failure, bool& nondeterministic, std::string& error) {
-  const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
-  const std::uint64_t seed = schedule_seed(options.seed, key.first);
-  const IsolatedSchedule again = run_schedule_isolated(
-      key.first,
-      [&] {
-        const harness::ScheduleOutcome outcome =
-            suite.run(implementation, seed,
-                      make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps), {});
-        return ScheduleRecord::from(key.first, outcome.world);
-      },
-      schedule_isolation_limits(options.schedule_timeout_ms));
-  if (again.record.abnormal_outcome != candidate.rules.front()) {
-    nondeterministic = true;
-    error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
-            suite.name + " ended with '" + candidate.rules.front() + "' but '" +
-            again.record.abnormal_outcome + "' when re-run isolated";
-    return false;
-  }
-  failure.suite = suite.name;
-  failure.rules = candidate.rules;
-  failure.rule = candidate.rules.front();
-  failure.schedule_seed = seed;
-  failure.schedule_index = key.first;
-  failure.explanation = again.explanation;
-  failure.fault_plan = harness::FaultPlan::draw(seed).to_text();
-  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
-                      " --seed " + std::to_string(options.seed) + " --strategy " +
-                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
-  return options.report_directory.empty() ||
-         write_failure_files(options, implementation, failure, harness::ScheduleOutcome{}, error);
-}
-
-bool materialize(const RunOptions& options, const conformance::Implementation& implementation,
-                 const CandidateKey& key, const Candidate& candidate, reports::Failure& failure,
-                 bool& nondeterministic, std::string& error) {
-  if (is_isolation_rule(candidate.rules.front())) {
-    return materialize_isolated(options, implementation, key, candidate, failure, nondeterministic,
-                                error);
-  }
-  const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
-  const std::uint64_t seed = schedule_seed(options.seed, key.first);
-  harness::ScheduleOptions keep;
-  keep.keep_trace_events = true;
-  const harness::ScheduleOutcome outcome =
-      suite.run(implementation, seed,
-                make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps), keep);
-  if (outcome.world.run.trace_hash != candidate.trace_hash) {
-    nondeterministic = true;
-    error = "schedule " + std::to_string(key.first) + " of " + implementation.name + " on " +
-            suite.name + " gave another trace hash when re-run: this build is not deterministic";
-    return false;
-  }
-  failure.suite = suite.name;
-  failure.rules = candidate.rules;
-  failure.rule = candidate.rules.front();
-  failure.schedule_seed = seed;
-  failure.schedule_index = key.first;
-  failure.explanation = outcome.world.summary();
-  failure.fault_plan = outcome.world.fault_plan.to_text();
-  failure.trace_hash = outcome.world.run.trace_hash;
-  failure.decisions = outcome.decisions.size();
-  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
-                      " --seed " + std::to_string(options.seed) + " --strategy " +
-                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
-  return options.report_directory.empty() ||
-         write_failure_files(options, implementation, failure, outcome, error);
 }
 
 }  // namespace
@@ -219,6 +101,174 @@ std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index
 std::uint64_t strategy_seed(std::uint64_t schedule_seed) {
   return hash_mix(schedule_seed, kStrategySalt);
 }
+
+namespace {
+
+// The schedules of a run on the pool: hands out tasks in order (skipping the implementations
+// given up on), and folds the records in task order, whatever order they come back in.
+class ScheduleWork final : public PoolWork {
+ public:
+  ScheduleWork(const RunOptions& options, const ScheduleTaskSpace& space,
+               std::vector<ImplementationFold>& folds, RunObserver& observer)
+      : options_(options),
+        space_(space),
+        folds_(folds),
+        observer_(observer),
+        observed_hangs_(folds.size()),
+        dispatch_cutoff_(folds.size()),
+        hangs_folded_(folds.size(), 0),
+        given_up_(folds.size(), false) {}
+
+  std::optional<std::uint64_t> next_task() override {
+    const std::optional<std::uint64_t> size = space_.size();
+    while (!size || next_ < *size) {
+      if (!size && every_implementation_given_up()) {
+        return std::nullopt;
+      }
+      const std::uint64_t task = next_++;
+      const std::size_t implementation = space_.at(task).pairing.implementation_position;
+      if (dispatch_cutoff_[implementation] && task > *dispatch_cutoff_[implementation]) {
+        continue;
+      }
+      unfinished_.insert(task);
+      return task;
+    }
+    return std::nullopt;
+  }
+
+  std::string request_of(std::uint64_t task) override {
+    const ScheduleTask at = space_.at(task);
+    ScheduleRequest request;
+    request.mode = ScheduleRequest::Mode::run;
+    request.implementation = at.pairing.implementation_position;
+    request.suite = at.pairing.registry_position;
+    request.schedule_seed = schedule_seed(options_.seed, at.schedule_index);
+    request.strategy = strategy_text_;
+    return request.encode();
+  }
+
+  bool task_ended(std::uint64_t task, const TaskEnd& end) override {
+    Finished finished;
+    if (end.outcome.kind == harness::IsolatedOutcomeKind::completed) {
+      std::optional<ScheduleRecord> record = ScheduleRecord::parse(end.outcome.result);
+      if (!record) {
+        return false;
+      }
+      finished.record = std::move(*record);
+    } else {
+      finished.record.abnormal_outcome = isolation_rule_of(end.outcome);
+      finished.explanation = isolation_explanation(end.outcome);
+    }
+    finished.record.task = task;
+    if (finished.record.abnormal_outcome == "hang") {
+      note_hang(task);
+    }
+    unfinished_.erase(task);
+    arrived_.emplace(task, std::move(finished));
+    fold_in_order();
+    return true;
+  }
+
+  void task_not_run(std::uint64_t task) override {
+    unfinished_.erase(task);
+    fold_in_order();
+  }
+
+  /// Folds what is left (after the pool stopped: nothing is unfinished any more).
+  void finish() {
+    unfinished_.clear();
+    fold_in_order();
+  }
+
+  bool given_up(std::size_t implementation) const { return given_up_[implementation]; }
+
+ private:
+  struct Finished {
+    ScheduleRecord record;
+    std::string explanation;
+  };
+
+  bool every_implementation_given_up() const {
+    for (std::size_t implementation = 0; implementation < folds_.size(); ++implementation) {
+      if (space_.has_pairings(implementation) && !given_up_[implementation] &&
+          !dispatch_cutoff_[implementation]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Once max_hangs hangs of an implementation were seen, its tasks after the max_hangs-th of
+  // them can no longer be folded (the cut in task order is at or before it): stop handing
+  // them out.
+  void note_hang(std::uint64_t task) {
+    if (options_.max_hangs == 0) {
+      return;
+    }
+    const std::size_t implementation = space_.at(task).pairing.implementation_position;
+    std::set<std::uint64_t>& hangs = observed_hangs_[implementation];
+    hangs.insert(task);
+    if (hangs.size() >= options_.max_hangs) {
+      dispatch_cutoff_[implementation] =
+          *std::next(hangs.begin(), static_cast<std::ptrdiff_t>(options_.max_hangs - 1));
+    }
+  }
+
+  void fold_in_order() {
+    while (!arrived_.empty() &&
+           (unfinished_.empty() || arrived_.begin()->first < *unfinished_.begin())) {
+      const std::uint64_t task = arrived_.begin()->first;
+      const Finished finished = std::move(arrived_.begin()->second);
+      arrived_.erase(arrived_.begin());
+      const ScheduleTask at = space_.at(task);
+      const std::size_t implementation = at.pairing.implementation_position;
+      if (given_up_[implementation]) {
+        continue;  // after the cut: not run, as far as the report goes
+      }
+      fold(folds_[implementation], at, finished.record, finished.explanation,
+           options_.failures_kept);
+      observer_.schedule_finished(finished.record.failed());
+      if (finished.record.abnormal_outcome == "hang" && options_.max_hangs != 0 &&
+          ++hangs_folded_[implementation] >= options_.max_hangs) {
+        given_up_[implementation] = true;
+        folds_[implementation].report.stopped_after_hangs = options_.max_hangs;
+      }
+      announce();
+    }
+  }
+
+ public:
+  /// Tells the observer about every implementation whose schedules are all folded, in order.
+  void announce(bool all = false) {
+    while (announced_ < folds_.size() &&
+           (all || given_up_[announced_] ||
+            (space_.size() && folds_[announced_].finished == space_.tasks_of(announced_)))) {
+      if (space_.size()) {
+        folds_[announced_].report.schedules_not_run =
+            space_.tasks_of(announced_) - folds_[announced_].finished;
+      }
+      observer_.implementation_done(folds_[announced_].report);
+      ++announced_;
+    }
+  }
+
+ private:
+  const RunOptions& options_;
+  const ScheduleTaskSpace& space_;
+  std::vector<ImplementationFold>& folds_;
+  RunObserver& observer_;
+  const std::string strategy_text_ = options_.strategy.to_text();
+  std::uint64_t next_ = 0;
+  std::set<std::uint64_t> unfinished_;         // handed out, not ended
+  std::map<std::uint64_t, Finished> arrived_;  // ended, not folded yet
+  std::vector<std::set<std::uint64_t>> observed_hangs_;
+  std::vector<std::optional<std::uint64_t>> dispatch_cutoff_;
+  std::vector<std::uint64_t> hangs_folded_;
+  std::vector<bool> given_up_;
+  std::size_t announced_ = 0;
+};
+
+}  // namespace
 
 RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   RunOutcome result;
@@ -241,6 +291,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
     entry.name = implementation.name;
     entry.kind = implementation.kind;
     entry.expected_rule = implementation.breaks;
+    entry.provides_no_part = std::none_of(
+        registry.begin(), registry.end(),
+        [&](const conformance::Suite& suite) { return suite.applies(implementation); });
     std::vector<std::string> suite_names;
     for (std::size_t registry_position = 0; registry_position < registry.size();
          ++registry_position) {
@@ -264,78 +317,69 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
 
   const ScheduleTaskSpace space(pairings, options.time_seconds ? std::nullopt : options.runs,
                                 options.only_schedule, options.shard_index, options.shard_count);
-  std::size_t announced = 0;
-  const auto announce_finished = [&](bool all) {
-    while (announced < folds.size() &&
-           (all || folds[announced].finished == space.tasks_of(announced))) {
-      observer.implementation_done(folds[announced].report);
-      ++announced;
-    }
-  };
-  announce_finished(false);  // implementations no suite applies to are done at once
+  ScheduleWork work(options, space, folds, observer);
+  work.announce();  // implementations no suite applies to are done at once
 
-  harness::ScheduleOptions schedule_options;
-  std::optional<StackPool> stack_pool;  // made on first use, so that each worker has its own
-  const TaskRunner run_task = [&](std::uint64_t task_number) {
-    if (!stack_pool) {
-      stack_pool.emplace(StackPool::default_usable_bytes());
-      schedule_options.stack_pool = &*stack_pool;
-    }
-    const ScheduleTask task = space.at(task_number);
-    const conformance::Suite& suite = registry[task.pairing.registry_position];
-    const std::uint64_t seed = schedule_seed(options.seed, task.schedule_index);
-    const auto run_here = [&] {
-      const harness::ScheduleOutcome outcome =
-          suite.run(*options.implementations[task.pairing.implementation_position], seed,
-                    make_strategy(options.strategy, strategy_seed(seed), suite.pct_estimated_steps),
-                    schedule_options);
-      return ScheduleRecord::from(task_number, outcome.world);
-    };
-    return options.isolate
-               ? run_schedule_isolated(task_number, run_here,
-                                       schedule_isolation_limits(options.schedule_timeout_ms))
-                     .record
-               : run_here();
-  };
-  const RecordSink sink = [&](const ScheduleRecord& record) {
-    const ScheduleTask task = space.at(record.task);
-    fold(folds[task.pairing.implementation_position], task, record, options.failures_kept);
-    observer.schedule_finished(record.failed());
-    announce_finished(false);
-  };
-  WorkerSettings settings;
-  settings.jobs = options.jobs;
+  ProcessPoolSettings settings;
+  settings.processes = std::max(1u, options.jobs);
+  if (space.size()) {
+    settings.processes = static_cast<unsigned>(
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(settings.processes, *space.size())));
+  }
+  settings.task_timeout_ms = schedule_timeout_ms(options.schedule_timeout_ms);
+  settings.limits = schedule_worker_limits();
+  // Schedules take 20-200 us: 64 in flight keep a worker busy for longer than the half
+  // millisecond the parent lets replies pile up before it reads them.
+  settings.tasks_in_flight_per_process = 64;
+  settings.reply_batch_wait_us = 500;
   if (options.time_seconds) {
     settings.deadline_seconds = real_host_seconds() + static_cast<double>(*options.time_seconds);
   }
-  const bool ran = run_tasks(
-      space, settings, run_task, sink, [&] { observer.tick(); }, result.error);
+  const std::vector<const conformance::Implementation*>& implementations = options.implementations;
+  const harness::WorkerHandler handler = [&implementations](std::string_view request) {
+    return serve_schedule_request(implementations, request);
+  };
+  const harness::WorkerSetup setup = options.worker_setup;
+  bool ran = true;
+  if (space.size() != std::optional<std::uint64_t>(0)) {
+    ran = run_process_pool(
+        setup, handler, settings, work, [&] { observer.tick(); }, result.error);
+  }
+  work.finish();
   result.interrupt_signal = interrupt_signal();
   report.interrupted = result.interrupt_signal != 0;
   observer.schedules_finished();
   if (!ran) {
     return result;
   }
-  announce_finished(true);
+  work.announce(/*all=*/true);
 
+  std::vector<KeptCandidate> candidates;
   for (std::size_t position = 0; position < folds.size(); ++position) {
     ImplementationFold& fold = folds[position];
     for (const auto& [key, candidate] : fold.candidates) {
-      reports::Failure failure;
-      if (!materialize(options, *options.implementations[position], key, candidate, failure,
-                       result.nondeterministic, result.error)) {
-        return result;
-      }
-      fold.report.failures.push_back(std::move(failure));
+      candidates.push_back(KeptCandidate{position, candidate.registry_position, key.first,
+                                         candidate.trace_hash, candidate.rules,
+                                         candidate.explanation});
     }
-    report.implementations.push_back(std::move(fold.report));
+  }
+  std::vector<std::vector<reports::Failure>> failures(folds.size());
+  if (!materialize_kept_failures(options, candidates, failures, result.nondeterministic,
+                                 result.error)) {
+    return result;
+  }
+  for (std::size_t position = 0; position < folds.size(); ++position) {
+    folds[position].report.failures = std::move(failures[position]);
+    report.implementations.push_back(std::move(folds[position].report));
   }
   report.shrink_runs = options.report_directory.empty() ? 0 : options.shrink_runs;
   // An interrupted run ends now: the user asked for the report, not for more work. A signal
   // during the shrinks stops them, and the report says it was interrupted: which shrinks
   // finished depends on when it came.
   if (report.shrink_runs > 0 && !report.interrupted) {
-    if (!shrink_kept_failures(options, report, result.error)) {
+    std::string shrink_error;
+    if (!shrink_kept_failures(options, report, shrink_error)) {
+      result.error = shrink_error;
       return result;
     }
     result.interrupt_signal = interrupt_signal();

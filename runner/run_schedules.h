@@ -3,11 +3,16 @@
 //
 // Schedule i of a run with seed S has the seed hash_mix(S, i) for every implementation and
 // suite: any single schedule can be re-run on its own (--schedule i) and gives the same trace
-// hash as inside the full run, in any shard and any worker process. Records of finished
-// schedules are folded with order-independent operations (counts, digest sums, minimums, a
-// bounded set of failure candidates), so the report is the same for every --jobs. The kept
-// failures are then re-run here, once each, to get their decision logs and traces (and to
-// check that they reproduce with the same trace hash). With a report directory, each kept
+// hash as inside the full run, in any shard and any worker process. Every schedule runs in a
+// worker process (process_pool.h), so an implementation that crashes, hangs or blows up its
+// memory costs that schedule, never the run. Records of finished schedules are folded in
+// schedule order (whatever order they arrive in), so the report is the same for every --jobs,
+// and so is where a hanging implementation is given up on (--max-hangs: the schedules after
+// its N-th hang are reported as not run). The kept failures are then re-run, once each, in
+// worker processes too, to get their decision logs, traces and output (and to check that they
+// reproduce: one that does not is kept, marked, and makes the run exit 3; of the hangs only the
+// first of each implementation is re-run, as each costs the whole timeout). With a report
+// directory, each kept
 // failure is written as failures/<implementation>--<suite>--<i>.replay and .trace.json, and
 // then the first kept failure of each rule is shrunk (failure_shrinking.h) into
 // failures/<...>.shrunk.replay and .shrunk.trace.json.
@@ -27,9 +32,14 @@
 namespace lockstep::runner {
 
 /// --shrink-runs by default. Measured on the main job (35 shrunk failures, seed 1): 100 edited
-/// schedules remove 23% of the decisions, 200 remove 25%, 300 remove 27%, at about a
-/// millisecond each (a fork per schedule); 200 keeps the main job well within half a minute.
+/// schedules remove 23% of the decisions, 200 remove 25%, 300 remove 27%. Each probe is a
+/// request to a worker process (tens of microseconds, no fork): the 36 shrinks of the main job
+/// cost about one CPU-second.
 inline constexpr std::uint64_t kDefaultShrinkRuns = 200;
+
+/// --max-hangs by default: each hang costs the whole --timeout-ms, so a hanging implementation
+/// is given up on after a few.
+inline constexpr std::uint64_t kDefaultMaxHangs = 3;
 
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
@@ -45,10 +55,14 @@ struct RunOptions {
   unsigned jobs = 1;
   std::uint64_t failures_kept = 5;
   std::string report_directory;  ///< empty: no files
-  /// Each schedule in a child process (crash, hang, runaway memory: that schedule's failure).
-  /// The command line sets it for plugins and with --isolate.
-  bool isolate = false;
-  std::uint64_t schedule_timeout_ms = 0;  ///< wall clock per isolated schedule; 0: 10 s
+  /// Wall-clock time one schedule may take in its worker process before it is a hang; 0: 10 s.
+  std::uint64_t schedule_timeout_ms = 0;
+  /// After this many hangs of an implementation (in schedule order), its remaining schedules
+  /// are not run; 0: no limit.
+  std::uint64_t max_hangs = kDefaultMaxHangs;
+  /// Runs in every worker process before its first schedule: loads the plugins there
+  /// (ImplementationResolver::load_plugins_here). Returns a one-line error, or empty.
+  std::function<std::string()> worker_setup;
   /// With a report directory: the edited schedules each shrunk failure may spend (each in a
   /// child process); 0 turns shrinking off.
   std::uint64_t shrink_runs = kDefaultShrinkRuns;
@@ -61,8 +75,10 @@ std::uint64_t strategy_seed(std::uint64_t schedule_seed);
 struct RunOutcome {
   std::optional<reports::RunReport> report;  ///< nullopt on error
   std::string error;                         ///< one line
-  bool nondeterministic = false;             ///< a kept failure did not reproduce its hash
-  int interrupt_signal = 0;                  ///< SIGINT/SIGTERM that stopped the run, or 0
+  /// A kept failure did not reproduce its trace hash (or its crash, hang or memory blow-up)
+  /// when re-run: the report marks it, and `error` says which.
+  bool nondeterministic = false;
+  int interrupt_signal = 0;  ///< SIGINT/SIGTERM that stopped the run, or 0
 };
 
 /// Runs the schedules (the caller installs the interrupt handlers).

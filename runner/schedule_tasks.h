@@ -42,12 +42,15 @@ class ScheduleTaskSpace {
   ScheduleTask at(std::uint64_t task) const;
   /// How many tasks belong to an implementation (bounded spaces only).
   std::uint64_t tasks_of(std::size_t implementation_position) const;
+  /// True when some (implementation, suite) pairing of the run belongs to it.
+  bool has_pairings(std::size_t implementation_position) const;
 
  private:
   std::uint64_t index_of(std::uint64_t ordinal) const;
 
   std::vector<SuitePairing> pairings_;
   std::optional<std::uint64_t> per_pairing_;  // schedules per pairing; nullopt: unbounded
+  bool round_robin_ = false;                  // --time: task order is index, then pairing
   std::optional<std::uint64_t> only_schedule_;
   std::uint64_t shard_index_;
   std::uint64_t shard_count_;
@@ -60,6 +63,7 @@ struct ScheduleRecord {
   std::string abnormal_outcome;         ///< scheduler outcome name if it did not end normally
   std::vector<std::string> violations;  ///< rule ids, in the order found (with repeats)
   harness::ProbeHits probes;            ///< the coverage probes the schedule reached
+  bool subject_created = true;          ///< harness::WorldResult::subject_created
 
   bool failed() const { return !abnormal_outcome.empty() || !violations.empty(); }
   /// Distinct rules broken, in order, then the abnormal outcome.

@@ -3,6 +3,9 @@
 
 #include <poll.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,7 +44,13 @@ bool write_all(int descriptor, const std::string& text) {
 // The body of worker `worker`: never returns.
 [[noreturn]] void worker_main(std::optional<std::uint64_t> task_count,
                               const WorkerSettings& settings, unsigned worker,
-                              const LineTask& run_task, int output) {
+                              const LineTask& run_task, int output, pid_t parent) {
+#ifdef __linux__
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+  if (getppid() != parent) {
+    ::_exit(1);
+  }
   install_interrupt_handlers(/*second_signal_kills=*/false);
   int status = 0;
   try {
@@ -97,6 +106,7 @@ bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSetting
   std::fflush(stdout);
   std::fflush(stderr);
   std::vector<Worker> workers;
+  const pid_t parent = ::getpid();
   for (unsigned worker = 0; worker < settings.jobs; ++worker) {
     int channel[2];
     if (::pipe(channel) != 0) {
@@ -109,7 +119,7 @@ bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSetting
       for (const Worker& other : workers) {
         ::close(other.input);
       }
-      worker_main(task_count, settings, worker, run_task, channel[1]);
+      worker_main(task_count, settings, worker, run_task, channel[1], parent);
     }
     ::close(channel[1]);
     if (process < 0) {
@@ -189,21 +199,6 @@ bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSetting
     }
   }
   return error.empty();
-}
-
-bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
-               const TaskRunner& run_task, const RecordSink& sink, const IdleTick& tick,
-               std::string& error) {
-  return run_line_tasks(
-      space.size(), settings, [&](std::uint64_t task) { return run_task(task).to_line(); },
-      [&](const std::string& line) {
-        const std::optional<ScheduleRecord> record = ScheduleRecord::parse(line);
-        if (record) {
-          sink(*record);
-        }
-        return record.has_value();
-      },
-      tick, error);
 }
 
 }  // namespace lockstep::runner

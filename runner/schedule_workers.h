@@ -1,26 +1,24 @@
-// Running a run's tasks, in this process or in J forked worker processes, until the tasks,
-// the time or the user's patience run out. The schedules are such tasks (run_tasks); so are
-// the shrinks of a run's kept failures (failure_shrinking.h), through run_line_tasks.
+// Running tasks of a run, in this process or in J forked processes, until the tasks, the time
+// or the user's patience run out: the shrinks of a run's kept failures (failure_shrinking.h),
+// each of which drives its own worker process for its probes. (The schedules themselves run on
+// the process pool, process_pool.h, because they run an implementation's code.)
 //
 // Why processes and not threads: the simulated world is single-threaded by design (guarded
-// memory's SIGSEGV handler assumes one OS thread runs fibers), and a worker process isolates
-// one schedule's crash from the others. Worker w of J takes tasks w, w + J, w + 2J, ... and
-// sends one line per finished task (for a schedule, its ScheduleRecord) through its own pipe.
-// The caller folds results in any order into results that do not depend on order (sums,
-// minimums, bounded candidate sets, results keyed by task): a run gives the same report for
-// every J. With J = 1 the tasks run in this process, through the same lines.
+// memory's SIGSEGV handler assumes one OS thread runs fibers). Process w of J takes tasks w,
+// w + J, w + 2J, ... and sends one line per finished task through its own pipe. The caller
+// folds results in any order into results that do not depend on order (results keyed by
+// task): a run gives the same report for every J. With J = 1 the tasks run in this process,
+// through the same lines. The forked processes die with their parent (PR_SET_PDEATHSIG).
 //
-// Stopping: after the last task; at the deadline (--time), checked before each task; on
-// SIGINT/SIGTERM, after the schedules in progress (the parent forwards one SIGTERM to each
-// worker and reads until every pipe closes).
+// Stopping: after the last task; at the deadline, checked before each task; on SIGINT/SIGTERM,
+// after the tasks in progress (the parent forwards one SIGTERM to each process and reads until
+// every pipe closes).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-
-#include "runner/schedule_tasks.h"
 
 namespace lockstep::runner {
 
@@ -42,13 +40,5 @@ using IdleTick = std::function<void()>;
 bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSettings& settings,
                     const LineTask& run_task, const LineSink& sink, const IdleTick& tick,
                     std::string& error);
-
-using TaskRunner = std::function<ScheduleRecord(std::uint64_t task)>;
-using RecordSink = std::function<void(const ScheduleRecord&)>;
-
-/// The schedules of `space`, as run_line_tasks with ScheduleRecord lines.
-bool run_tasks(const ScheduleTaskSpace& space, const WorkerSettings& settings,
-               const TaskRunner& run_task, const RecordSink& sink, const IdleTick& tick,
-               std::string& error);
 
 }  // namespace lockstep::runner

@@ -15,6 +15,7 @@ constexpr std::string_view kAsyncResult = ".NET IAsyncResult pattern";
 constexpr std::string_view kEventBased = ".NET event-based pattern";
 constexpr std::string_view kTaskBased = ".NET task-based pattern";
 constexpr std::string_view kExchange = "message exchange";
+constexpr std::string_view kResources = "resources";
 
 constexpr std::string_view kAsyncModelSource =
     "WWSAPI \"Asynchronous Model\" (seeds 000-002: French, Portuguese, Spanish); webservices.h";
@@ -22,6 +23,11 @@ constexpr std::string_view kChannelSource =
     "WWSAPI reference: WsAbortChannel, WsCloseChannel, WsReceiveMessage, WS_CHANNEL_STATE";
 constexpr std::string_view kServerSource =
     "WWSAPI \"Server Side Service Operations\" (seed 004); WsRegisterOperationForCancel";
+constexpr std::string_view kResourcesSource =
+    "lockstep's own rule, not from the WWSAPI documents: what WsFreeChannel and "
+    "WsFreeServiceHost mean for an implementation that obtains everything from its host "
+    "(lockstep/host.h: timer_cancel frees a timer, close_connection and close_listener free "
+    "theirs); an interpretation, stated in the contract";
 constexpr std::string_view kWcfSource =
     "WCF \"Synchronous and Asynchronous Operations\" (seed 003); .NET APM/EAP/TAP guides";
 constexpr std::string_view kExchangeSource =
@@ -168,14 +174,12 @@ const std::vector<Rule>& rule_catalogue() {
        "thread, before Begin returns, with CompletedSynchronously true).",
        kWcfSource},
       {"AP3", kAsyncResult, "completed when called back",
-       "When the callback runs, IsCompleted is true and the wait handle is signalled.",
-       kWcfSource},
+       "When the callback runs, IsCompleted is true and the wait handle is signalled.", kWcfSource},
       {"AP4", kAsyncResult, "End",
        "End blocks until completion, surfaces the operation's error, and a second End is "
        "refused.",
        kWcfSource},
-      {"AP5", kAsyncResult, "failed Begin", "If Begin fails, the callback never runs.",
-       kWcfSource},
+      {"AP5", kAsyncResult, "failed Begin", "If Begin fails, the callback never runs.", kWcfSource},
       {"EV1", kEventBased, "one Completed event",
        "Exactly one Completed event per accepted call, carrying that call's userState.",
        kWcfSource},
@@ -191,7 +195,8 @@ const std::vector<Rule>& rule_catalogue() {
        "Completed is raised on the caller's captured context (the \"UI thread\").", kWcfSource},
       {"EV6", kEventBased, "CancelAsync", "CancelAsync never fails; it may race completion.",
        kWcfSource},
-      {"EV7", kEventBased, "IsBusy", "IsBusy is true exactly between the call and its Completed "
+      {"EV7", kEventBased, "IsBusy",
+       "IsBusy is true exactly between the call and its Completed "
        "event.",
        kWcfSource},
       {"TK1", kTaskBased, "hot tasks", "The returned task is already started.", kWcfSource},
@@ -218,6 +223,13 @@ const std::vector<Rule>& rule_catalogue() {
        "start (argument error, busy, duplicate userState, token cancelled before the call) sends "
        "nothing; a reply lost to a dropped connection fails that call and is not a violation.",
        kExchangeSource},
+      {"RS1", kResources, "released by the time its objects are freed",
+       "Anything the implementation obtained from its host (tracked memory, events, mutexes, "
+       "timers, WS_ERROR objects, listeners, and the connections its connects and accepts "
+       "opened) is released by the time its objects are freed: checked when free_channel or "
+       "free_service_host has returned and nothing is left to run. A timer counts as held "
+       "until timer_cancel frees it, also after it fired.",
+       kResourcesSource},
   };
   return rules;
 }

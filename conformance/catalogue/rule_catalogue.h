@@ -12,13 +12,14 @@ namespace lockstep::conformance {
 
 struct Rule {
   std::string_view id;      ///< "AM3"
-  std::string_view family;  ///< "async model", "channel", "service host", ".NET ...", "message exchange"
+  std::string_view family;  ///< "async model", "channel", "service host", ".NET ...",
+                            ///< "message exchange", "resources"
   std::string_view title;   ///< a few words
   std::string_view text;    ///< the rule, as checked
   std::string_view source;  ///< where it comes from
 };
 
-/// Every rule, in CONTRACT.md order (AM, CH, SV, AP, EV, TK, MX).
+/// Every rule, in CONTRACT.md order (AM, CH, SV, AP, EV, TK, MX), then lockstep's own (RS).
 const std::vector<Rule>& rule_catalogue();
 /// The rule with this id (case-insensitive), or nullptr.
 const Rule* find_rule(std::string_view id);

@@ -75,6 +75,9 @@ bool ChannelDriver::create() {
   if (FAILED(result)) {
     channel_ = nullptr;
   }
+  if (channel_ == nullptr) {
+    world_.subject_not_created();
+  }
   return channel_ != nullptr;
 }
 
@@ -490,7 +493,11 @@ void ChannelDriver::free_channel() {
   implementation_.channel->free_channel(channel_);
 }
 
-void ChannelDriver::end_of_schedule(bool /*world_quiet*/) {
+void ChannelDriver::end_of_schedule(bool world_quiet) {
+  // RS1: once free_channel returned and nothing is left to run, nothing may be left held.
+  if (freed_ && world_quiet) {
+    host_.check_released("free_channel");
+  }
   // Virtual time only passes when nothing is runnable: an abort still running after time
   // passed has blocked. One that began at this very instant may merely not have run yet.
   const bool abort_blocked =

@@ -7,7 +7,7 @@ namespace lockstep::conformance::properties {
 
 const std::vector<std::string> kChannelLifecycleRules = {"AM1", "AM2", "AM3", "AM4",  "AM5", "AM6",
                                                          "AM7", "AM8", "AM9", "AM11", "CH1", "CH2",
-                                                         "CH3", "CH4", "CH5", "CH6",  "CH7"};
+                                                         "CH3", "CH4", "CH5", "CH6",  "CH7", "RS1"};
 const std::vector<std::string> kChannelNeverFaultsRules = {"CH2"};
 
 PropertyCase run_channel_case(const lockstep_implementation& implementation,

@@ -5,9 +5,9 @@
 
 namespace lockstep::conformance::properties {
 
-const std::vector<std::string> kServiceHostRules = {"AM1", "AM2", "AM3",  "AM4", "AM5",
-                                                    "AM6", "AM7", "AM11", "SV1", "SV2",
-                                                    "SV3", "SV4", "SV5",  "SV6", "SV7"};
+const std::vector<std::string> kServiceHostRules = {"AM1", "AM2",  "AM3", "AM4", "AM5", "AM6",
+                                                    "AM7", "AM11", "SV1", "SV2", "SV3", "SV4",
+                                                    "SV5", "SV6",  "SV7", "RS1"};
 
 namespace {
 

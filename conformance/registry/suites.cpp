@@ -81,9 +81,9 @@ std::vector<Suite> build_suites() {
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
       "request-replies with generated caller behaviour, self and injected aborts, session ends, "
-      "drops, close; checks AM1-AM9, AM11 and CH1-CH7",
+      "drops, close; checks AM1-AM9, AM11, CH1-CH7 and RS1 (everything released once freed)",
       {"AM1", "AM2", "AM3", "AM4", "AM5", "AM6", "AM7", "AM8", "AM9", "AM11", "CH1", "CH2", "CH3",
-       "CH4", "CH5", "CH6", "CH7"},
+       "CH4", "CH5", "CH6", "CH7", "RS1"},
       [](const Implementation& implementation) {
         return implementation.table != nullptr && implementation.table->channel != nullptr;
       },
@@ -131,9 +131,9 @@ std::vector<Suite> build_suites() {
       "service",
       "service host: clients with several requests, operations completing synchronously or "
       "asynchronously, failing with secrets in their errors, returning WS_S_END, registering "
-      "cancel and free-state callbacks; drops, host abort and close; checks SV1-SV7",
+      "cancel and free-state callbacks; drops, host abort and close; checks SV1-SV7 and RS1",
       {"AM1", "AM2", "AM3", "AM4", "AM5", "AM6", "AM7", "AM11", "SV1", "SV2", "SV3", "SV4", "SV5",
-       "SV6", "SV7"},
+       "SV6", "SV7", "RS1"},
       [](const Implementation& implementation) {
         return implementation.table != nullptr && implementation.table->service_host != nullptr;
       },

@@ -311,6 +311,10 @@ void ServiceDriver::finish(bool world_quiet) {
     }
   }
   observed_.release_quarantine();
+  // RS1: once free_service_host returned and nothing is left to run, nothing may be left held.
+  if (freed_ && world_quiet) {
+    service_host_.check_released("free_service_host");
+  }
 }
 
 void ServiceDriver::free_host() {

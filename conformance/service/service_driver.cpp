@@ -206,8 +206,10 @@ bool ServiceDriver::create_and_open(std::optional<HostCallShape> shape) {
   settings.fault_disclosure = config_.fault_disclosure;
   settings.close_timeout_ns = config_.close_timeout_ns;
   if (FAILED(functions->create_service_host(&implementation_, observed_.table(), &settings,
-                                            &service_, nullptr))) {
+                                            &service_, nullptr)) ||
+      service_ == nullptr) {
     service_ = nullptr;
+    world_.subject_not_created();
     return false;
   }
   Simulation& simulation = world_.simulation();

@@ -63,6 +63,12 @@ HRESULT SimulatedHost::submit_work(lockstep_work_function work, void* state) {
   if (work == nullptr) {
     return E_INVALIDARG;
   }
+  // Queued work is memory the implementation holds too: an implementation that floods the
+  // queue is refused within its budget rather than growing the process without bound.
+  if ((workers_.queued() + 1) * kQueuedWorkBytes > config_.memory_limit_bytes - live_bytes_) {
+    simulation_.annotate(config_.name + " work refused", workers_.queued());
+    return E_OUTOFMEMORY;
+  }
   workers_.submit([work, state](WS_CALLBACK_MODEL model) { work(state, model); });
   return S_OK;
 }
@@ -207,6 +213,7 @@ HRESULT SimulatedHost::listen(const char* address, lockstep_listener** listener)
   const HRESULT result = network_.listen(address, id);
   if (SUCCEEDED(result)) {
     *listener = listener_handle(id);
+    listeners_.insert(id);
   }
   return result;
 }
@@ -220,6 +227,9 @@ HRESULT SimulatedHost::accept(lockstep_listener* listener, lockstep_accept_compl
       listener_id(listener), completion_sink(),
       [this, completion, state](HRESULT outcome, ConnectionId connection) {
         io_finished();
+        if (SUCCEEDED(outcome) && connection != 0) {
+          connections_.insert(connection);
+        }
         completion(state, outcome, connection_handle(connection));
       });
   if (SUCCEEDED(result)) {
@@ -229,6 +239,7 @@ HRESULT SimulatedHost::accept(lockstep_listener* listener, lockstep_accept_compl
 }
 
 void SimulatedHost::close_listener(lockstep_listener* listener) {
+  listeners_.erase(listener_id(listener));
   network_.close_listener(listener_id(listener));
 }
 
@@ -241,6 +252,9 @@ HRESULT SimulatedHost::connect(const char* address, lockstep_connect_completion 
       address, completion_sink(),
       [this, completion, state](HRESULT outcome, ConnectionId connection) {
         io_finished();
+        if (SUCCEEDED(outcome) && connection != 0) {
+          connections_.insert(connection);
+        }
         completion(state, outcome, connection_handle(connection));
       });
   if (SUCCEEDED(result)) {
@@ -291,6 +305,7 @@ HRESULT SimulatedHost::shutdown_session(lockstep_connection* connection) {
 }
 
 void SimulatedHost::close_connection(lockstep_connection* connection) {
+  connections_.erase(connection_id(connection));
   network_.close(connection_id(connection));
 }
 
@@ -306,6 +321,46 @@ WS_ERROR* SimulatedHost::error_create() {
 void SimulatedHost::error_free(WS_ERROR* error) {
   checked(errors_, error, "error_free", "WS_ERROR");
   errors_.erase(error);
+}
+
+// ---- rule RS1 ------------------------------------------------------------------------------
+
+std::vector<std::string> SimulatedHost::held_resources() const {
+  std::vector<std::string> held;
+  const auto count = [&](std::size_t number, const char* one, const char* many) {
+    if (number > 0) {
+      held.push_back(std::to_string(number) + " " + (number == 1 ? one : many));
+    }
+  };
+  if (!allocations_.empty()) {
+    held.push_back(std::to_string(allocations_.size()) +
+                   (allocations_.size() == 1 ? " block" : " blocks") + " of tracked memory (" +
+                   std::to_string(live_bytes_) + " bytes)");
+  }
+  count(timers_.size(), "timer (never freed with timer_cancel)",
+        "timers (never freed with timer_cancel)");
+  count(connections_.size(), "connection (never closed with close_connection)",
+        "connections (never closed with close_connection)");
+  count(listeners_.size(), "listener (never closed with close_listener)",
+        "listeners (never closed with close_listener)");
+  count(events_.size(), "event", "events");
+  count(mutexes_.size(), "mutex", "mutexes");
+  count(errors_.size(), "WS_ERROR object", "WS_ERROR objects");
+  return held;
+}
+
+void SimulatedHost::check_released(const std::string& freed_by) {
+  const std::vector<std::string> held = held_resources();
+  if (held.empty()) {
+    return;
+  }
+  std::string list;
+  for (const std::string& item : held) {
+    list += (list.empty() ? "" : ", ") + item;
+  }
+  violations_.record(
+      "RS1", config_.name + " " + freed_by,
+      "still held after " + freed_by + " freed the implementation's objects: " + list);
 }
 
 void SimulatedHost::log(const char* message) {

@@ -4,15 +4,23 @@
 // worker threads, events, mutexes, timers, tracked memory, its endpoints on the shared fake
 // network, and one slot for the implementation's own per-host state. It also keeps the accounts the rules need: I/O operations in flight against
 // io_limit (rule AM9, recorded as a violation the moment the limit is exceeded), and memory
-// against a budget (allocation beyond it is refused with NULL, so a runaway implementation
+// against a budget (allocation beyond it is refused with NULL, and work submitted beyond it,
+// each queued item counted as kQueuedWorkBytes, with E_OUTOFMEMORY, so a runaway implementation
 // fails visibly instead of exhausting the machine). Handles given to the implementation are
 // checked on every use: a stale or forged handle is reported as a failure of the schedule
 // naming the function, never undefined behaviour in the harness.
+//
+// Rule RS1 (lockstep's own, see the rule catalogue): everything the implementation obtained
+// from its host (tracked memory, events, mutexes, timers, WS_ERROR objects, listeners and the
+// connections its connects and accepts opened) is released by the time its objects are freed.
+// The host counts what is held; the driver that frees the implementation's last object calls
+// check_released() at the end of a quiet schedule, which records RS1 naming what is left.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +33,10 @@
 #include "scheduler/simulation.h"
 
 namespace lockstep::harness {
+
+/// What one queued work item counts against the memory budget (about what the queue spends on
+/// it).
+inline constexpr std::uint64_t kQueuedWorkBytes = 64;
 
 struct HostConfig {
   std::string name = "implementation";
@@ -53,6 +65,12 @@ class SimulatedHost {
   std::size_t live_allocations() const { return allocations_.size(); }
   std::uint64_t live_bytes() const { return live_bytes_; }
   const std::vector<std::string>& log_lines() const { return log_lines_; }
+  /// What the implementation still holds, one phrase each ("3 blocks of tracked memory (96
+  /// bytes)", "1 timer", ...); empty when it released everything.
+  std::vector<std::string> held_resources() const;
+  /// Rule RS1: records a violation (at `freed_by`, e.g. "free_channel") naming what is still
+  /// held. Call once the implementation's objects are all freed and the world is quiet.
+  void check_released(const std::string& freed_by);
 
   // ---- the C++ side of each table entry (public for the C trampolines) ----------------
   HRESULT submit_work(lockstep_work_function work, void* state);
@@ -113,6 +131,8 @@ class SimulatedHost {
   std::map<const void*, std::unique_ptr<Timer>> timers_;
   std::map<const void*, std::unique_ptr<ErrorObject>> errors_;
   std::map<const void*, std::size_t> allocations_;
+  std::set<ConnectionId> connections_;  // opened for the implementation, not closed
+  std::set<ListenerId> listeners_;      // listening, not closed
   std::uint64_t live_bytes_ = 0;
   std::uint32_t in_flight_io_ = 0;
   std::uint32_t in_flight_sends_ = 0;

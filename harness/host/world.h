@@ -43,6 +43,9 @@ struct WorldResult {
   std::uint64_t healed_at_step = 0;    ///< 0 if the schedule ended before healing
   std::uint64_t injected_aborts = 0;
   ProbeHits probes;                    ///< the coverage probes this schedule reached
+  /// False when the scenario could not create the object it exercises (a channel, a service
+  /// host): the schedule then tested nothing, which a run must not call a pass.
+  bool subject_created = true;
 
   /// The schedule did not end normally and no broken rule explains it (a deadlock after a
   /// violation is that violation's consequence).
@@ -94,6 +97,9 @@ class World {
   /// Runs after the schedule ends and before the monitor reports calls still pending:
   /// drivers check their own end-of-schedule rules there (and may settle calls).
   void on_schedule_end(std::function<void(bool world_quiet)> check);
+
+  /// The scenario's create call failed: nothing past creation was exercised.
+  void subject_not_created() { result_.subject_created = false; }
 
   /// Runs the schedule to its end; call once.
   const WorldResult& run();

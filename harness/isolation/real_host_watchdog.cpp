@@ -1,5 +1,8 @@
 // The watchdog: poll the pipe and the child's pidfd against a steady-clock deadline.
 //
+// The child leads a process group of its own (child_setup.h): once it exits, or when its budget
+// runs out, the whole group is killed, so nothing the work forked outlives the watch.
+//
 // The child's exit, not the pipe's end, is what ends the watch: a grandchild may hold the
 // pipe open long after the child is gone. Once the child is reaped, everything it wrote is
 // already in the pipe, so a non-blocking drain collects the rest without waiting for EOF.
@@ -76,10 +79,14 @@ ChildReport watch_child(pid_t child, int read_fd, std::uint64_t wall_clock_ms) {
   ChildReport report;
   bool pipe_open = true;
   while (true) {
-    int status = 0;
-    const pid_t waited = waitpid(child, &status, WNOHANG);
-    if (waited == child) {
-      report.wait_status = status;
+    // WNOWAIT: the child stays a zombie, so its process group id cannot be reused while the
+    // group's leftovers (whatever the work forked) are killed with it.
+    siginfo_t exited{};
+    const int waited =
+        waitid(P_PID, static_cast<id_t>(child), &exited, WEXITED | WNOHANG | WNOWAIT);
+    if (waited == 0 && exited.si_pid == child) {
+      kill(-child, SIGKILL);
+      report.wait_status = wait_blocking(child);
       if (pipe_open) {
         read_available(read_fd, report.bytes);
       }
@@ -92,6 +99,7 @@ ChildReport watch_child(pid_t child, int read_fd, std::uint64_t wall_clock_ms) {
     }
     const Clock::time_point now = Clock::now();
     if (now >= deadline) {
+      kill(-child, SIGKILL);
       kill(child, SIGKILL);
       wait_blocking(child);
       report.timed_out = true;

@@ -102,6 +102,9 @@ IsolatedOutcome run_isolated(const std::function<std::string()>& work,
     close(read_fd);
     isolation::run_child(work, limits, write_fd, parent);
   }
+  // Also here, not only in the child: whichever runs first, the group exists before the parent
+  // may have to kill it.
+  setpgid(child, child);
   // The parent holds no write end, so the pipe ends when the child (and its children) do.
   close(write_fd);
   const isolation::ChildReport report =

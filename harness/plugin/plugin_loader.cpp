@@ -4,6 +4,7 @@
 #include "harness/plugin/plugin_loader.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -112,6 +113,17 @@ PluginLoadResult load_plugin(const std::string& path) {
   if (symbol == nullptr) {
     return refusal(path,
                    "does not export " LOCKSTEP_IMPLEMENTATION_SYMBOL " (is it a lockstep plugin?)");
+  }
+  // Calling a symbol that is data jumps into it: refuse it by its ELF type instead.
+  Dl_info info{};
+  void* entry = nullptr;
+  if (dladdr1(symbol, &info, &entry, RTLD_DL_SYMENT) != 0 && entry != nullptr) {
+    const unsigned type = ELF64_ST_TYPE(static_cast<const ElfW(Sym)*>(entry)->st_info);
+    if (type != STT_FUNC && type != STT_GNU_IFUNC) {
+      return refusal(path, "exports " LOCKSTEP_IMPLEMENTATION_SYMBOL
+                           " as data, not as a function (declare it as a function returning "
+                           "the table)");
+    }
   }
   // POSIX guarantees a data pointer from dlsym converts to the function it names.
   const auto get_implementation = reinterpret_cast<lockstep_get_implementation_function>(symbol);

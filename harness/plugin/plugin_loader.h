@@ -9,8 +9,11 @@
 // never a message that spans lines, so the command line can print it and exit 2.
 //
 // What this does not protect against: the library's constructors and its get-implementation
-// function run in this process. Running untrusted code where a crash cannot take the harness
-// down is harness/isolation's job.
+// function run in this process, and a table pointer that points nowhere is read here. So the
+// runner only ever calls load_plugin in a child process (runner/implementation_resolver.h):
+// running untrusted code where a crash cannot take the harness down is harness/isolation's job.
+// A get-implementation symbol exported as data (an object, not a function) is refused by its
+// ELF symbol type before anything jumps into it.
 #pragma once
 
 #include <memory>

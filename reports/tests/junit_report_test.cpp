@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/testing/scratch_directory.h"
 #include "reports/junit_report.h"
 
 namespace lockstep::reports {
@@ -87,8 +88,8 @@ TEST(JunitReport, IsWellFormedForXmllint) {
     GTEST_SKIP() << "/usr/bin/xmllint is absent (Debian package libxml2-utils, in "
                     ".ci/install-deps)";
   }
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("lockstep-junit-unit-" + std::to_string(getpid()) + ".xml");
+  const testing::ScratchDirectory scratch("junit-unit");
+  const std::filesystem::path path = scratch / "junit.xml";
   std::ofstream(path) << junit_xml(sample());
   EXPECT_EQ(std::system(("/usr/bin/xmllint --noout " + path.string()).c_str()), 0);
 }

@@ -6,6 +6,8 @@
 
 #include "reports/replay_file.h"
 
+#include "harness/testing/scratch_directory.h"
+
 namespace lockstep::reports {
 namespace {
 
@@ -101,10 +103,8 @@ TEST(ReplayFile, BadInputsAreNamed) {
 }
 
 TEST(ReplayFile, FilesOnDiskMissingEmptyAndWritten) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "lockstep-replay-file-test";
-  std::filesystem::remove_all(directory);
-  std::filesystem::create_directories(directory);
+  const testing::ScratchDirectory scratch("replay-file-test");
+  const std::filesystem::path& directory = scratch.path();
   std::string error;
   EXPECT_FALSE(read_replay_file((directory / "missing.replay").string(), error));
   EXPECT_NE(error.find("no replay file at"), std::string::npos);
@@ -118,6 +118,38 @@ TEST(ReplayFile, FilesOnDiskMissingEmptyAndWritten) {
   ASSERT_TRUE(read) << error;
   EXPECT_EQ(*read, sample());
   EXPECT_FALSE(read_replay_file(directory.string(), error)) << "a directory is not a file";
+}
+
+// A hang's file records the timeout it ran under; files without one (all others, and every
+// file written before the key existed) still read.
+TEST(ReplayFile, TheTimeoutOfAHangRoundTripsAndIsOptional) {
+  ReplayFile hang = sample();
+  hang.rule = "hang";
+  hang.timeout_ms = 250;
+  const std::string text = to_text(hang);
+  EXPECT_NE(text.find("\nrule hang\ntimeout-ms 250\ntrace-hash "), std::string::npos) << text;
+  std::string error;
+  const auto parsed = parse_replay_file(text, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(*parsed, hang);
+  EXPECT_EQ(to_text(sample()).find("timeout-ms"), std::string::npos);
+  std::string zero = text;
+  zero.replace(zero.find("timeout-ms 250"), 14, "timeout-ms 0");
+  EXPECT_FALSE(parse_replay_file(zero, error));
+  EXPECT_NE(error.find("invalid value for 'timeout-ms'"), std::string::npos) << error;
+}
+
+// Writing to a directory's name, or where the file cannot be created, leaves nothing behind (a
+// full disk: cli_file_safety_test.cpp).
+TEST(ReplayFile, AFailedWriteLeavesNoTemporaryFile) {
+  const testing::ScratchDirectory scratch("replay-file-write");
+  std::string error;
+  EXPECT_FALSE(write_replay_file(sample(), scratch.string(), error));
+  EXPECT_NE(error.find("it is a directory"), std::string::npos) << error;
+  EXPECT_FALSE(std::filesystem::exists(scratch.string() + ".partial"));
+  EXPECT_FALSE(write_replay_file(sample(), (scratch / "no-such-directory" / "x.replay").string(),
+                                 error));
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
 }
 
 TEST(ReplayFile, BuildIdNamesVersionAndCompiler) {

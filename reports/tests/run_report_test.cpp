@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/testing/scratch_directory.h"
 #include "reports/run_report.h"
 
 namespace lockstep::reports {
@@ -66,10 +67,59 @@ TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
   }
 }
 
+// A verdict never says more than the run showed: nothing exercised is not a pass, an
+// interrupted or cut-short run is incomplete, a failure outranks both.
+TEST(RunReport, VerdictsSayWhatWasTested) {
+  const auto passing = [] {
+    ImplementationReport entry;
+    entry.name = "x";
+    entry.suites = {SuiteRun{"channel", 10}};
+    entry.schedules = 10;
+    return entry;
+  };
+  RunReport report;
+  report.implementations = {passing()};
+  EXPECT_EQ(report.verdict(), "pass");
+  EXPECT_TRUE(report.all_passed());
+
+  report.implementations[0].suites[0].schedules_without_subject = 10;
+  EXPECT_EQ(report.implementations[0].verdict(), "not-exercised");
+  EXPECT_EQ(report.implementations[0].suites_not_exercised(),
+            std::vector<std::string>{"channel"});
+  EXPECT_EQ(report.verdict(), "not-exercised");
+  EXPECT_FALSE(report.all_passed());
+  report.implementations[0].suites[0].schedules_without_subject = 9;
+  EXPECT_EQ(report.verdict(), "pass") << "one schedule got past creation";
+
+  ImplementationReport nothing;
+  nothing.name = "nothing";
+  nothing.provides_no_part = true;
+  report.implementations.push_back(nothing);
+  EXPECT_EQ(report.verdict(), "not-exercised");
+  report.implementations.pop_back();
+
+  RunReport empty;
+  ImplementationReport filtered;
+  filtered.name = "filtered";  // no selected suite applies: not applicable, and nothing ran
+  empty.implementations = {filtered};
+  EXPECT_EQ(filtered.verdict(), "not-applicable");
+  EXPECT_EQ(empty.verdict(), "not-exercised");
+
+  report.interrupted = true;
+  EXPECT_EQ(report.verdict(), "incomplete");
+  report.interrupted = false;
+  report.implementations[0].schedules_not_run = 5;
+  EXPECT_EQ(report.implementations[0].verdict(), "incomplete");
+  EXPECT_EQ(report.verdict(), "incomplete");
+  report.implementations[0].failed_schedules = 1;
+  EXPECT_EQ(report.verdict(), "fail") << "a failure is a finding, interrupted or not";
+  report.interrupted = true;
+  EXPECT_EQ(report.verdict(), "fail");
+}
+
 TEST(RunReport, WrittenAtomicallyAndReadableBack) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "lockstep-report-test";
-  std::filesystem::remove_all(directory);
+  const testing::ScratchDirectory scratch("report-test");
+  const std::filesystem::path directory = scratch / "report";
   std::string error;
   ASSERT_TRUE(write_report(sample(), directory.string(), error)) << error;
   EXPECT_TRUE(std::filesystem::exists(directory / "report.json"));
@@ -87,6 +137,7 @@ TEST(RunReport, UnwritableDirectoryIsAOneLineError) {
 
 TEST(RunReport, ProbeCountsRoundTripAndNameTheGaps) {
   RunReport report = sample();
+  report.implementations[1].suites = {SuiteRun{"echo", 10}};
   report.implementations[0].suites[0].probes = {{"async-completion", 7}, {"open-refused", 0}};
   std::string error;
   const std::optional<RunReport> back = parse_report(to_json(report), error);

@@ -12,7 +12,8 @@
 
 namespace lockstep::cli {
 
-// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it.
+// `lockstep list --impl PATH`: what a plugin provides and which suites apply to it. The plugin is
+// loaded and checked in a child process (ImplementationResolver), never in this one.
 int list_plugins(const std::vector<std::string>& arguments) {
   runner::ImplementationResolver resolver;
   for (const std::string& argument : arguments) {
@@ -29,6 +30,19 @@ int list_plugins(const std::vector<std::string>& arguments) {
                 table.async_execute != nullptr ? "provided" : "not provided");
     std::printf("  service host:    %s\n",
                 table.service_host != nullptr ? "provided" : "not provided");
+    if (const runner::PluginFacts* facts = resolver.facts_of(*implementation)) {
+      const std::pair<const char*, const runner::PatternRoles*> patterns[] = {
+          {"IAsyncResult:    ", &facts->async_result},
+          {"event-based:     ", &facts->event_based},
+          {"task-based:      ", &facts->task_based}};
+      for (const auto& [label, roles] : patterns) {
+        std::printf("  %s%s\n", label,
+                    !roles->provided ? "not provided"
+                    : roles->proxy && roles->service ? "provided (client proxy and service)"
+                    : roles->proxy                   ? "provided (client proxy only)"
+                                                     : "provided (service only)");
+      }
+    }
     std::printf("  suites:");
     bool any = false;
     for (const auto& suite : conformance::suites()) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runner/cli/catalogue_commands.h"
+#include "runner/cli/command_words.h"
 #include "runner/cli/exit_codes.h"
 #include "runner/cli/merge_command.h"
 #include "runner/cli/replay_command.h"
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   auto* time_option = run->add_option("--time", run_settings.time_seconds,
                                       "run schedules until SEC wall-clock seconds have passed")
                           ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{7 * 24 * 3600}));
-  run->add_option("--seed", run_options.seed, "the run's root seed");
+  run->add_option("--seed", run_settings.seed_text, "the run's root seed (0 to 2^64-1)");
   run->add_option("--strategy", run_settings.strategy_text, "random | pct | pct:DEPTH");
   auto* schedule_option =
       run->add_option("--schedule", run_settings.schedule, "re-run only schedule I of the run");
@@ -54,11 +55,18 @@ int main(int argc, char** argv) {
                 "implementation)");
   run->add_flag("--require-coverage", run_settings.require_coverage,
                 "exit 1 when a coverage probe of an applicable suite was reached by no schedule");
-  run->add_flag("--isolate", run_options.isolate,
-                "run each schedule in a child process (always on for plugins)");
+  bool isolate_flag = false;
+  run->add_flag("--isolate", isolate_flag,
+                "accepted for compatibility: every schedule runs in a worker process");
   run->add_option("--timeout-ms", run_options.schedule_timeout_ms,
-                  "wall-clock limit of an isolated schedule (default 10000)")
+                  "wall-clock limit of one schedule in its worker process, above which it is a "
+                  "hang (default 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
+  run->add_option("--max-hangs", run_options.max_hangs,
+                  "stop running an implementation after N hangs, the rest reported as not run "
+                  "(default " +
+                      std::to_string(lockstep::runner::kDefaultMaxHangs) + "; 0: never stop)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
   run->add_option("--jobs", run_options.jobs, "worker processes (the report is the same for any)")
       ->check(CLI::Range(1u, 256u));
   run->add_option("--report", run_options.report_directory,
@@ -76,7 +84,8 @@ int main(int argc, char** argv) {
   replay->add_flag("--verbose", replay_options.verbose, "show every scheduler step");
   replay
       ->add_option("--timeout-ms", replay_options.schedule_timeout_ms,
-                   "wall-clock limit when the schedule is replayed in a child process")
+                   "wall-clock limit of the replayed schedule in its worker process (default: "
+                   "the one the file records, else 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
 
   lockstep::cli::ShrinkOptions shrink_options;
@@ -96,6 +105,12 @@ int main(int argc, char** argv) {
   merge->add_option("-o", merge_options.output_directory, "the merged report directory")
       ->required();
 
+  // CLI11 would call an unknown word "a subcommand is required"; name it instead.
+  if (const std::string unknown = lockstep::cli::unknown_subcommand(app, argc, argv);
+      !unknown.empty()) {
+    std::fprintf(stderr, "lockstep: %s (see lockstep --help)\n", unknown.c_str());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -1,5 +1,8 @@
-// Reading shards, merging, copying failure files, writing OUT.
+// Reading shards, merging, copying failure files, writing OUT: everything is staged in a
+// hidden directory inside OUT and moved into place only once the whole merge has succeeded.
 #include "runner/cli/merge_command.h"
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +15,79 @@
 
 namespace lockstep::cli {
 
-int merge_command(const MergeOptions& options) {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The same directory, whether or not either exists yet, however it is spelled.
+bool same_directory(const fs::path& a, const fs::path& b) {
+  std::error_code status;
+  if (fs::exists(a, status) && fs::exists(b, status)) {
+    return fs::equivalent(a, b, status);
+  }
+  return fs::weakly_canonical(a, status) == fs::weakly_canonical(b, status);
+}
+
+// The files of one failure to copy: its replay and trace, its output if any, and its shrunk
+// replay and trace when the merge kept the shrink.
+std::vector<std::string> files_of(const reports::Failure& failure) {
+  std::vector<std::string> files;
+  for (const std::string& replay_file : {failure.replay_file, failure.shrunk_replay_file}) {
+    if (!replay_file.empty()) {
+      files.push_back(replay_file);
+      files.push_back("failures/" + reports::Failure::stem_of(replay_file) + ".trace.json");
+    }
+  }
+  if (!failure.output_file.empty()) {
+    files.push_back(failure.output_file);
+  }
+  return files;
+}
+
+// Every file name a shard's report gives must be a plain name under its failures/: a report
+// is input, and "../../x" would copy from, and write to, anywhere.
+std::string unsafe_file_name(const reports::RunReport& report) {
+  for (const reports::ImplementationReport& implementation : report.implementations) {
+    for (const reports::Failure& failure : implementation.failures) {
+      for (const std::string* file :
+           {&failure.replay_file, &failure.shrunk_replay_file, &failure.output_file}) {
+        if (!file->empty() && (!runner::is_failure_file_name(*file) ||
+                               (file != &failure.output_file && !file->ends_with(".replay")))) {
+          return *file;
+        }
+      }
+    }
+  }
+  return {};
+}
+
+// Moves the staged report into OUT: the old failure files go only now, report.json last.
+bool commit(const fs::path& staging, const fs::path& output, std::string& error) {
+  runner::clear_failure_files(output.string());
+  std::error_code status;
+  fs::create_directories(output / "failures", status);
+  if (fs::is_directory(staging / "failures", status)) {
+    for (const auto& entry : fs::directory_iterator(staging / "failures", status)) {
+      fs::rename(entry.path(), output / "failures" / entry.path().filename(), status);
+      if (status) {
+        error = "cannot move " + entry.path().filename().string() + " into " +
+                (output / "failures").string() + ": " + status.message();
+        return false;
+      }
+    }
+  }
+  for (const char* name : {"junit.xml", "index.html", "report.json"}) {
+    fs::rename(staging / name, output / name, status);
+    if (status) {
+      error =
+          "cannot move " + std::string(name) + " into " + output.string() + ": " + status.message();
+      return false;
+    }
+  }
+  return true;
+}
+
+int merge_into(const MergeOptions& options, const fs::path& output, const fs::path& staging) {
   std::string error;
   std::vector<reports::ShardReport> shards;
   // Where each kept failure's files come from: (implementation, stem) -> shard directory.
@@ -21,6 +96,13 @@ int merge_command(const MergeOptions& options) {
     std::optional<reports::RunReport> report = reports::read_report(directory, error);
     if (!report) {
       std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    if (const std::string unsafe = unsafe_file_name(*report); !unsafe.empty()) {
+      std::fprintf(stderr,
+                   "lockstep: %s/report.json names the failure file '%s', which is not a plain "
+                   "file name under failures/\n",
+                   directory.c_str(), unsafe.c_str());
       return kExitUsage;
     }
     for (const reports::ImplementationReport& implementation : report->implementations) {
@@ -35,39 +117,29 @@ int merge_command(const MergeOptions& options) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
     return kExitUsage;
   }
-  if (!runner::prepare_report_directory(options.output_directory, error)) {
-    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+  std::error_code status;
+  fs::create_directories(staging / "failures", status);
+  if (status) {
+    std::fprintf(stderr, "lockstep: cannot create %s: %s\n", staging.c_str(),
+                 status.message().c_str());
     return kExitUsage;
   }
-  const std::filesystem::path output(options.output_directory);
   for (reports::ImplementationReport& implementation : merged->implementations) {
     for (reports::Failure& failure : implementation.failures) {
       if (failure.replay_file.empty()) {
         continue;
       }
       const std::string origin = origin_of_stem[failure.file_stem(implementation.name)];
-      const std::filesystem::path from = std::filesystem::path(origin) / failure.replay_file;
-      if (!std::filesystem::exists(from)) {
+      const fs::path from = fs::path(origin) / failure.replay_file;
+      if (!fs::exists(from)) {
         std::fprintf(stderr, "lockstep: %s lists a failure whose replay file %s is missing\n",
                      origin.c_str(), from.c_str());
         return kExitUsage;
       }
-      // The original's files, and the shrunk one's when the merge kept the shrink.
-      std::vector<std::string> files = {failure.replay_file};
-      if (failure.shrunk()) {
-        files.push_back(failure.shrunk_replay_file);
-      }
-      std::error_code status;
-      std::filesystem::create_directories(output / "failures", status);
-      for (const std::string& replay_file : files) {
-        const std::string trace_file =
-            "failures/" + reports::Failure::stem_of(replay_file) + ".trace.json";
-        for (const std::string& file : {replay_file, trace_file}) {
-          const std::filesystem::path source = std::filesystem::path(origin) / file;
-          if (!status && std::filesystem::exists(source)) {
-            std::filesystem::copy_file(source, output / file,
-                                       std::filesystem::copy_options::overwrite_existing, status);
-          }
+      for (const std::string& file : files_of(failure)) {
+        const fs::path source = fs::path(origin) / file;
+        if (!status && fs::is_regular_file(source, status)) {
+          fs::copy_file(source, staging / file, fs::copy_options::overwrite_existing, status);
         }
       }
       if (status) {
@@ -83,7 +155,8 @@ int merge_command(const MergeOptions& options) {
       }
     }
   }
-  if (!runner::write_report_directory(*merged, options.output_directory, error)) {
+  if (!runner::write_report_directory(*merged, staging.string(), error) ||
+      !commit(staging, output, error)) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -93,11 +166,35 @@ int merge_command(const MergeOptions& options) {
   }
   std::printf("merged %zu report(s): %llu schedules, run digest %016llx, %s%s\n", shards.size(),
               static_cast<unsigned long long>(schedules),
-              static_cast<unsigned long long>(merged->run_digest),
-              merged->all_passed() ? "pass" : "fail",
+              static_cast<unsigned long long>(merged->run_digest), merged->verdict().c_str(),
               merged->shard_count > 1 ? " (not every shard yet)" : "");
   std::printf("report written to %s/report.json\n", options.output_directory.c_str());
   return merged->all_passed() ? kExitPass : kExitViolation;
+}
+
+}  // namespace
+
+int merge_command(const MergeOptions& options) {
+  const fs::path output(options.output_directory);
+  for (const std::string& directory : options.shard_directories) {
+    if (same_directory(directory, output)) {
+      std::fprintf(stderr,
+                   "lockstep: -o %s is one of the directories being merged; write the merge to "
+                   "a directory of its own\n",
+                   options.output_directory.c_str());
+      return kExitUsage;
+    }
+  }
+  std::string error;
+  if (!runner::check_report_directory(options.output_directory, error)) {
+    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  const fs::path staging = output / (".merge-" + std::to_string(getpid()) + ".partial");
+  const int exit_code = merge_into(options, output, staging);
+  std::error_code ignored;
+  fs::remove_all(staging, ignored);
+  return exit_code;
 }
 
 }  // namespace lockstep::cli

@@ -1,28 +1,36 @@
-// Replay and shrink: load a replay file, find its implementation and suite, re-run.
+// Replay and shrink: load a replay file, check that it fits this build, find its implementation
+// and suite, re-run it in a worker process.
 #include "runner/cli/replay_command.h"
 
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "conformance/registry/suites.h"
+#include "reports/atomic_file.h"
 #include "reports/replay_file.h"
-#include "reports/schedule_trace.h"
 #include "runner/implementation_resolver.h"
 #include "runner/isolated_schedule.h"
 #include "runner/isolated_shrink.h"
 #include "runner/run_schedules.h"
+#include "runner/schedule_service.h"
+#include "runner/suite_rules.h"
+#include "runner/worker_client.h"
 
 namespace lockstep::cli {
 
 namespace {
 
+// A replay file, what it names, and the worker that runs it.
 struct LoadedReplay {
   reports::ReplayFile file;
-  const conformance::Implementation* implementation = nullptr;
-  const conformance::Suite* suite = nullptr;
+  std::vector<const conformance::Implementation*> implementations;  // the one it names
+  std::size_t suite = 0;                                            // registry position
+  std::unique_ptr<runner::WorkerClient> worker;
 };
 
+// Every check that can be made before running anything: exit 2 with one line on failure.
 std::optional<LoadedReplay> load(const std::string& path,
                                  runner::ImplementationResolver& resolver) {
   std::string error;
@@ -31,21 +39,54 @@ std::optional<LoadedReplay> load(const std::string& path,
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
     return std::nullopt;
   }
-  LoadedReplay loaded{std::move(*file)};
-  loaded.implementation = resolver.resolve(loaded.file.implementation, error);
-  if (loaded.implementation == nullptr) {
+  LoadedReplay loaded;
+  loaded.file = std::move(*file);
+  const reports::ReplayFile& replay = loaded.file;
+  if (!runner::is_known_failure_id(replay.rule)) {
+    std::fprintf(stderr,
+                 "lockstep: %s records rule '%s', which this lockstep does not know (see "
+                 "lockstep list)\n",
+                 path.c_str(), replay.rule.c_str());
+    return std::nullopt;
+  }
+  if (const std::optional<StrategySpec> spec = parse_strategy_spec(replay.strategy, error); !spec) {
+    std::fprintf(stderr, "lockstep: %s: %s\n", path.c_str(), error.c_str());
+    return std::nullopt;
+  }
+  const std::uint64_t expected_seed = runner::schedule_seed(replay.run_seed, replay.schedule_index);
+  if (replay.schedule_seed != expected_seed) {
+    std::fprintf(stderr,
+                 "lockstep: %s does not match this build: its seed %llu is not the seed of "
+                 "schedule %llu of run seed %llu, which is %llu\n",
+                 path.c_str(), static_cast<unsigned long long>(replay.schedule_seed),
+                 static_cast<unsigned long long>(replay.schedule_index),
+                 static_cast<unsigned long long>(replay.run_seed),
+                 static_cast<unsigned long long>(expected_seed));
+    return std::nullopt;
+  }
+  const conformance::Implementation* implementation =
+      resolver.resolve(replay.implementation, error);
+  if (implementation == nullptr) {
     std::fprintf(stderr, "lockstep: %s: the replay's %s\n", path.c_str(), error.c_str());
     return std::nullopt;
   }
-  loaded.suite = conformance::find_suite(loaded.file.suite);
-  if (loaded.suite == nullptr || !loaded.suite->applies(*loaded.implementation)) {
+  const conformance::Suite* suite = conformance::find_suite(replay.suite);
+  if (suite == nullptr || !suite->applies(*implementation)) {
     std::fprintf(stderr,
                  "lockstep: %s names suite '%s', which does not exist or does not apply "
                  "to '%s'\n",
-                 path.c_str(), loaded.file.suite.c_str(), loaded.file.implementation.c_str());
+                 path.c_str(), replay.suite.c_str(), replay.implementation.c_str());
     return std::nullopt;
   }
+  loaded.implementations = {implementation};
+  loaded.suite = static_cast<std::size_t>(suite - conformance::suites().data());
   return loaded;
+}
+
+void start_worker(LoadedReplay& loaded, runner::ImplementationResolver& resolver) {
+  loaded.worker = std::make_unique<runner::WorkerClient>(
+      [&resolver] { return resolver.load_plugins_here(); },
+      runner::schedule_handler(loaded.implementations), runner::schedule_worker_limits());
 }
 
 std::string hex64(std::uint64_t value) {
@@ -54,96 +95,162 @@ std::string hex64(std::uint64_t value) {
   return buffer;
 }
 
-}  // namespace
-
-// A schedule that crashed, hung or ran out of memory is re-run under the same isolation, with
-// the strategy it ran under (its decision log died with the child).
-int replay_isolated(const LoadedReplay& loaded, const ReplayOptions& options) {
-  const reports::ReplayFile& file = loaded.file;
-  std::string error;
-  const std::optional<StrategySpec> spec = parse_strategy_spec(file.strategy, error);
-  if (!spec) {
-    std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
-    return kExitUsage;
+std::uint64_t timeout_of(const ReplayOptions& options, const reports::ReplayFile& file) {
+  if (options.schedule_timeout_ms != 0) {
+    return options.schedule_timeout_ms;
   }
-  const runner::IsolatedSchedule again = runner::run_schedule_isolated(
-      file.schedule_index,
-      [&] {
-        std::unique_ptr<Strategy> strategy =
-            file.decisions.empty()
-                ? make_strategy(*spec, runner::strategy_seed(file.schedule_seed), file.pct_steps)
-                : make_replay_strategy(file.decisions);
-        const harness::ScheduleOutcome outcome =
-            loaded.suite->run(*loaded.implementation, file.schedule_seed, std::move(strategy), {});
-        return runner::ScheduleRecord::from(file.schedule_index, outcome.world);
-      },
-      runner::schedule_isolation_limits(options.schedule_timeout_ms));
-  std::printf("replaying %s in a child process: %s on suite %s, seed %llu (%s)\n",
+  return runner::schedule_timeout_ms(file.timeout_ms);
+}
+
+std::optional<runner::ScheduleReply> replay_once(LoadedReplay& loaded, const ReplayOptions& options,
+                                                 runner::TaskEnd& end) {
+  runner::ScheduleRequest request;
+  request.mode = runner::ScheduleRequest::Mode::replay;
+  request.suite = loaded.suite;
+  request.schedule_seed = loaded.file.schedule_seed;
+  request.rule = loaded.file.rule;
+  request.decisions = loaded.file.decisions.to_text();
+  request.readable_trace = true;
+  request.verbose = options.verbose;
+  request.chrome_trace = !options.chrome_trace_path.empty();
+  end = loaded.worker->call(request.encode(), timeout_of(options, loaded.file));
+  if (end.outcome.kind != harness::IsolatedOutcomeKind::completed) {
+    return std::nullopt;
+  }
+  return runner::ScheduleReply::decode(end.outcome.result);
+}
+
+// A schedule that crashed, hung or ran out of memory is re-run in a worker with the strategy it
+// ran under (its decision log died with the worker), and must end the same way.
+int replay_isolated(LoadedReplay& loaded, const ReplayOptions& options) {
+  const reports::ReplayFile& file = loaded.file;
+  runner::ScheduleRequest request;
+  request.mode = runner::ScheduleRequest::Mode::run;
+  request.suite = loaded.suite;
+  request.schedule_seed = file.schedule_seed;
+  request.strategy = file.strategy;
+  if (!file.decisions.empty()) {
+    request.mode = runner::ScheduleRequest::Mode::replay;
+    request.decisions = file.decisions.to_text();
+  }
+  const std::uint64_t timeout_ms = timeout_of(options, file);
+  const runner::TaskEnd end = loaded.worker->call(request.encode(), timeout_ms);
+  std::printf("replaying %s in a worker process: %s on suite %s, seed %llu (%s), timeout %llu ms\n",
               options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
-              static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());
-  const std::string ended = again.record.abnormal_outcome.empty() ? std::string("a normal end")
-                                                                  : again.record.abnormal_outcome;
-  if (again.record.abnormal_outcome != file.rule) {
+              static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str(),
+              static_cast<unsigned long long>(timeout_ms));
+  if (end.outcome.kind == harness::IsolatedOutcomeKind::completed) {
+    std::printf(
+        "NONDETERMINISM: the schedule came back from its worker process, the file "
+        "recorded %s\n",
+        file.rule.c_str());
+    return kExitNondeterminism;
+  }
+  const std::string ended = runner::isolation_rule_of(end.outcome);
+  if (ended != file.rule) {
     std::printf("NONDETERMINISM: the schedule ended with %s, the file recorded %s\n", ended.c_str(),
                 file.rule.c_str());
     return kExitNondeterminism;
   }
-  std::printf("%s\nreproduced %s under isolation\n", again.explanation.c_str(), file.rule.c_str());
+  std::printf("%s\nreproduced %s under isolation\n",
+              runner::isolation_explanation(end.outcome).c_str(), file.rule.c_str());
   return kExitViolation;
 }
 
+// "does not match this build" lines: exit 2 with what differs.
+int does_not_match(const ReplayOptions& options, const std::string& what) {
+  std::fprintf(stderr, "lockstep: %s does not match this build: %s\n", options.replay_path.c_str(),
+               what.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
 int replay_command(const ReplayOptions& options) {
   runner::ImplementationResolver resolver;
-  const std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
+  std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
   if (!loaded) {
     return kExitUsage;
   }
+  start_worker(*loaded, resolver);
   const reports::ReplayFile& file = loaded->file;
   if (runner::is_isolation_rule(file.rule)) {
     return replay_isolated(*loaded, options);
   }
-  harness::ScheduleOptions keep;
-  keep.keep_trace_events = true;
-  const harness::ScheduleOutcome outcome = loaded->suite->run(
-      *loaded->implementation, file.schedule_seed, make_replay_strategy(file.decisions), keep);
-
+  runner::TaskEnd end;
+  const std::optional<runner::ScheduleReply> reply = replay_once(*loaded, options, end);
   std::printf("replaying %s: %s on suite %s, seed %llu (%s)\n", options.replay_path.c_str(),
               file.implementation.c_str(), file.suite.c_str(),
               static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str());
-  std::printf("fault plan: %s\n\n", file.fault_plan.c_str());
-  std::fputs(reports::readable_trace(outcome.trace, options.verbose).c_str(), stdout);
-  std::printf("\n");
-  for (const harness::Violation& violation : outcome.world.violations) {
-    std::printf("violation: %s\n", violation.to_text().c_str());
+  if (!reply) {
+    std::printf(
+        "NONDETERMINISM: the schedule did not come back from its worker process (%s); "
+        "the file recorded %s\n",
+        end.outcome.kind == harness::IsolatedOutcomeKind::completed
+            ? "an unreadable reply"
+            : runner::isolation_rule_of(end.outcome).c_str(),
+        file.rule.c_str());
+    return kExitNondeterminism;
   }
+  std::printf("fault plan: %s\n\n", file.fault_plan.c_str());
+  std::fputs(reply->readable_trace.c_str(), stdout);
+  std::printf("\n");
+  for (const std::string& violation : reply->violations) {
+    std::printf("violation: %s\n", violation.c_str());
+  }
+  std::fflush(stdout);
   if (!options.chrome_trace_path.empty()) {
-    std::ofstream trace(options.chrome_trace_path, std::ios::binary | std::ios::trunc);
-    trace << reports::chrome_trace_json(outcome.trace);
-    if (!trace) {
-      std::fprintf(stderr, "lockstep: cannot write '%s'\n", options.chrome_trace_path.c_str());
+    std::string error;
+    if (!reports::write_file_atomically(options.chrome_trace_path, reply->chrome_trace, error)) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
       return kExitUsage;
     }
     std::printf("trace written to %s (open it in Perfetto or chrome://tracing)\n",
                 options.chrome_trace_path.c_str());
   }
-  if (outcome.world.run.trace_hash != file.trace_hash) {
-    std::printf("NONDETERMINISM: trace hash %s differs from the recorded %s",
-                hex64(outcome.world.run.trace_hash).c_str(), hex64(file.trace_hash).c_str());
-    if (file.build != reports::build_id()) {
-      std::printf(" (recorded by build '%s', this is '%s')", file.build.c_str(),
-                  reports::build_id().c_str());
-    }
-    std::printf("\n");
+  if (reply->record.abnormal_outcome == "replay-diverged") {
+    return does_not_match(
+        options, "its decision log does not fit the schedule (" + reply->explanation + ")");
+  }
+  if (reply->fault_plan != file.fault_plan) {
+    return does_not_match(options, "its fault plan '" + file.fault_plan + "' is not '" +
+                                       reply->fault_plan + "', the one its seed draws here");
+  }
+  std::string error;
+  const std::optional<DecisionLog> consumed = DecisionLog::from_text(reply->decisions, error);
+  if (consumed && consumed->size() != file.decisions.size()) {
+    return does_not_match(options, "the schedule used " + std::to_string(consumed->size()) +
+                                       " of its " + std::to_string(file.decisions.size()) +
+                                       " decisions");
+  }
+  if (reply->record.trace_hash == file.trace_hash) {
+    std::printf("reproduced %s with the same trace hash %s\n", file.rule.c_str(),
+                hex64(file.trace_hash).c_str());
+    return kExitViolation;
+  }
+  // Another hash from the same decisions: a second run tells an unstable build (or
+  // implementation) from a file that another build recorded.
+  runner::TaskEnd again_end;
+  const std::optional<runner::ScheduleReply> again = replay_once(*loaded, options, again_end);
+  if (!again || again->record.trace_hash != reply->record.trace_hash) {
+    std::printf(
+        "NONDETERMINISM: replayed twice, the schedule gave two different trace hashes "
+        "(%s, then %s)\n",
+        hex64(reply->record.trace_hash).c_str(),
+        again ? hex64(again->record.trace_hash).c_str() : "no result");
     return kExitNondeterminism;
   }
-  std::printf("reproduced %s with the same trace hash %s\n", file.rule.c_str(),
-              hex64(file.trace_hash).c_str());
-  return kExitViolation;
+  std::string what = "its trace hash " + hex64(file.trace_hash) + " is not " +
+                     hex64(reply->record.trace_hash) + ", which this build gives every time";
+  what += file.build != reports::build_id()
+              ? " (recorded by build '" + file.build + "', this is '" + reports::build_id() + "')"
+              : " (same build: the implementation changed, or the file was edited)";
+  return does_not_match(options, what);
 }
 
 int shrink_command(const ShrinkOptions& options) {
   runner::ImplementationResolver resolver;
-  const std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
+  std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
   if (!loaded) {
     return kExitUsage;
   }
@@ -155,29 +262,40 @@ int shrink_command(const ShrinkOptions& options) {
                  options.replay_path.c_str(), file.rule.c_str());
     return kExitUsage;
   }
-  const runner::ShrinkSubject subject{loaded->implementation, loaded->suite, file.schedule_seed,
-                                      file.rule};
-  const harness::IsolationLimits limits = runner::schedule_isolation_limits();
+  // Where the result goes: -o FILE, or into -o DIR under the input's name, or beside the input.
+  std::filesystem::path output = options.output_path;
+  std::string input_stem = std::filesystem::path(options.replay_path).filename().string();
+  if (input_stem.size() > 7 && input_stem.ends_with(".replay")) {
+    input_stem.resize(input_stem.size() - 7);
+  }
+  std::error_code status;
+  if (output.empty()) {
+    output =
+        std::filesystem::path(options.replay_path).parent_path() / (input_stem + ".shrunk.replay");
+  } else if (std::filesystem::is_directory(output, status)) {
+    output /= input_stem + ".shrunk.replay";
+  } else if (!output.parent_path().empty() &&
+             !std::filesystem::is_directory(output.parent_path(), status)) {
+    std::fprintf(stderr, "lockstep: -o %s: the directory %s does not exist\n",
+                 options.output_path.c_str(), output.parent_path().c_str());
+    return kExitUsage;
+  }
+  start_worker(*loaded, resolver);
+  const runner::ShrinkSubject subject{0, loaded->suite, file.schedule_seed, file.rule};
+  const std::uint64_t timeout_ms = runner::schedule_timeout_ms(file.timeout_ms);
   std::string error;
-  const std::optional<runner::ShrunkReplay> shrunk = runner::shrink_replay(
-      subject, file, options.max_runs, /*keep_chrome_trace=*/false, limits, error);
+  const std::optional<runner::ShrunkReplay> shrunk =
+      runner::shrink_replay(*loaded->worker, subject, file, options.max_runs,
+                            /*keep_chrome_trace=*/false, timeout_ms, error);
   if (!shrunk) {
     std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
     return kExitNondeterminism;
   }
-  // The original's step count, for the comparison below (in a child as well: the file may
+  // The original's step count, for the comparison below (in a worker as well: the file may
   // come from anywhere).
-  const std::optional<runner::IsolatedRerun> original =
-      runner::rerun_isolated(subject, file.decisions, /*keep_chrome_trace=*/false, limits, error);
-  std::string output = options.output_path;
-  if (output.empty()) {
-    output = options.replay_path;
-    if (output.size() > 7 && output.ends_with(".replay")) {
-      output.resize(output.size() - 7);
-    }
-    output += ".shrunk.replay";
-  }
-  if (!reports::write_replay_file(shrunk->replay, output, error)) {
+  const std::optional<runner::IsolatedRerun> original = runner::rerun_isolated(
+      *loaded->worker, subject, file.decisions, /*keep_chrome_trace=*/false, timeout_ms, error);
+  if (!reports::write_replay_file(shrunk->replay, output.string(), error)) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
     return kExitUsage;
   }

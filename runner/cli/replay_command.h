@@ -1,9 +1,16 @@
 // `lockstep replay FILE` and `lockstep shrink FILE`.
 //
-// Replay re-executes the recorded schedule with the replay strategy and compares trace hashes:
-// the same hash means the failure reproduced bit for bit (exit 1); another hash means the
-// build or the implementation is not deterministic (exit 3). Shrink minimises the decision log
-// while the same rule still breaks, and writes the smaller replay file.
+// Both check the file against this build before anything runs (a known rule, a seed that is the
+// one its run seed and schedule give, a strategy, an implementation and a suite that applies to
+// it: one line and exit 2 otherwise), and run the schedule only in a worker process. Replay
+// re-executes the recorded schedule with the replay strategy and compares trace hashes: the
+// same hash means the failure reproduced bit for bit (exit 1). A file that does not fit this
+// build's schedule (its log diverges or is not used up, its fault plan differs, or this build
+// gives another hash every time it is replayed) is exit 2 saying what differs; a build that
+// gives two different hashes for the same file is not deterministic (exit 3). A crash, hang or
+// memory blow-up is re-run under the timeout the file records. Shrink minimises the decision
+// log while the same rule still breaks, and writes the smaller replay file (-o FILE, or into
+// -o DIR).
 #pragma once
 
 #include <cstdint>
@@ -17,14 +24,15 @@ struct ReplayOptions {
   std::string replay_path;
   std::string chrome_trace_path;  ///< empty: none
   bool verbose = false;
-  std::uint64_t schedule_timeout_ms = 0;  ///< for schedules replayed in a child; 0: 10 s
+  /// The worker's wall-clock limit; 0: the file's timeout-ms, else 10 s.
+  std::uint64_t schedule_timeout_ms = 0;
 };
 
 int replay_command(const ReplayOptions& options);
 
 struct ShrinkOptions {
   std::string replay_path;
-  std::string output_path;        ///< empty: FILE with ".shrunk.replay"
+  std::string output_path;        ///< empty: FILE with ".shrunk.replay"; a directory: in it
   std::uint64_t max_runs = 2000;  ///< edited schedules to try (run --report uses --shrink-runs)
 };
 

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "conformance/registry/suites.h"
 #include "runner/cli/exit_codes.h"
@@ -16,6 +18,19 @@ namespace lockstep::cli {
 
 namespace {
 
+std::string verdict_word(const std::string& verdict) {
+  if (verdict == "pass") {
+    return "PASS";
+  }
+  if (verdict == "fail") {
+    return "FAIL";
+  }
+  if (verdict == "not-applicable") {
+    return "n/a";
+  }
+  return verdict == "incomplete" ? "INCOMPLETE" : "NOT EXERCISED";
+}
+
 std::string implementation_line(const reports::ImplementationReport& entry) {
   std::string rules;
   for (const auto& [rule, count] : entry.violations_by_rule) {
@@ -26,32 +41,57 @@ std::string implementation_line(const reports::ImplementationReport& entry) {
     expectation = entry.caught_as_declared() ? "  (mutant caught on " + entry.expected_rule + ")"
                                              : "  (MISSED: declared " + entry.expected_rule + ")";
   }
-  char line[512];
+  if (entry.stopped_after_hangs > 0) {
+    expectation += "  (stopped after " + std::to_string(entry.stopped_after_hangs) +
+                   " hangs: " + std::to_string(entry.schedules_not_run) + " schedules not run)";
+  } else if (entry.schedules_not_run > 0) {
+    expectation += "  (" + std::to_string(entry.schedules_not_run) + " schedules not run)";
+  }
+  if (entry.provides_no_part) {
+    expectation += "  (it provides no part lockstep tests)";
+  }
+  for (const std::string& suite : entry.suites_not_exercised()) {
+    expectation += "  (no schedule of suite " + suite + " got past creating its object)";
+  }
+  char line[1024];
   std::snprintf(line, sizeof(line), "  %-34s %-4s %6llu schedules, %6llu failed%s%s%s\n",
-                entry.name.c_str(),
-                entry.schedules == 0 ? "n/a" : (entry.passed() ? "PASS" : "FAIL"),
+                entry.name.c_str(), verdict_word(entry.verdict()).c_str(),
                 static_cast<unsigned long long>(entry.schedules),
                 static_cast<unsigned long long>(entry.failed_schedules),
                 rules.empty() ? "" : "  violations: ", rules.c_str(), expectation.c_str());
   return line;
 }
 
+// A whole number from 0 to 2^64 - 1, digits only: no sign, no wrap-around.
+std::optional<std::uint64_t> parse_count(const std::string& text) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (const char digit : text) {
+    const auto next = static_cast<std::uint64_t>(digit - '0');
+    if (value > (UINT64_MAX - next) / 10) {
+      return std::nullopt;
+    }
+    value = value * 10 + next;
+  }
+  return value;
+}
+
 // "I/N" with 1 <= I <= N: the shard owns schedule indices i with i % N == I - 1.
 bool parse_shard(const std::string& text, runner::RunOptions& options) {
   const std::size_t slash = text.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || text.size() > 24) {
+  if (slash == std::string::npos) {
     return false;
   }
-  const auto digits = [](const std::string& part) {
-    return !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
-  };
-  const std::string index = text.substr(0, slash);
-  const std::string count = text.substr(slash + 1);
-  if (!digits(index) || !digits(count) || index.size() > 9 || count.size() > 9) {
+  const std::optional<std::uint64_t> index = parse_count(text.substr(0, slash));
+  const std::optional<std::uint64_t> count = parse_count(text.substr(slash + 1));
+  if (!index || !count) {
     return false;
   }
-  options.shard_index = std::stoull(index);
-  options.shard_count = std::stoull(count);
+  options.shard_index = *index;
+  options.shard_count = *count;
   return options.shard_index >= 1 && options.shard_index <= options.shard_count;
 }
 
@@ -105,6 +145,13 @@ class CommandLineObserver final : public runner::RunObserver {
 int run_command(runner::RunOptions& options, const RunSettings& settings,
                 runner::ImplementationResolver& resolver) {
   std::string error;
+  const std::optional<std::uint64_t> seed = parse_count(settings.seed_text);
+  if (!seed) {
+    std::fprintf(stderr, "lockstep: --seed '%s' is not a whole number from 0 to %llu\n",
+                 settings.seed_text.c_str(), static_cast<unsigned long long>(UINT64_MAX));
+    return kExitUsage;
+  }
+  options.seed = *seed;
   const auto strategy = parse_strategy_spec(settings.strategy_text, error);
   if (!strategy) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
@@ -144,11 +191,15 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
       std::fprintf(stderr, "lockstep: %s\n", error.c_str());
       return kExitUsage;
     }
-    options.implementations.push_back(implementation);
-    if (implementation->kind == "plugin") {
-      options.isolate = true;  // a third party's code runs where it cannot take the run down
+    if (std::find(options.implementations.begin(), options.implementations.end(), implementation) !=
+        options.implementations.end()) {
+      std::fprintf(stderr, "lockstep: --impl '%s' is given twice (each runs once)\n", name.c_str());
+      return kExitUsage;
     }
+    options.implementations.push_back(implementation);
   }
+  // Plugins are loaded in each worker process, never here.
+  options.worker_setup = [&resolver] { return resolver.load_plugins_here(); };
   if (!options.report_directory.empty() &&
       !runner::prepare_report_directory(options.report_directory, error)) {
     std::fprintf(stderr, "lockstep: %s\n", error.c_str());
@@ -182,10 +233,10 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
                               std::find(options.suites.begin(), options.suites.end(), suite.name) !=
                                   options.suites.end();
         if (selected && suite.applies(*implementation)) {
-          *total += options.only_schedule
-                        ? 1
-                        : (*options.runs + options.shard_count - options.shard_index) /
-                              options.shard_count;
+          const std::uint64_t first = options.shard_index - 1;
+          *total += options.only_schedule   ? 1
+                    : *options.runs > first ? (*options.runs - first - 1) / options.shard_count + 1
+                                            : 0;
         }
       }
     }
@@ -195,7 +246,10 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
   const runner::RunOutcome result = runner::run_schedules(options, observer);
   if (!result.report) {
     std::fprintf(stderr, "lockstep: %s\n", result.error.c_str());
-    return result.nondeterministic ? kExitNondeterminism : kExitUsage;
+    return kExitUsage;
+  }
+  if (result.nondeterministic) {
+    std::fprintf(stderr, "lockstep: %s\n", result.error.c_str());
   }
   const reports::RunReport& report = *result.report;
   std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
@@ -225,8 +279,15 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
                 runner::interrupt_signal_name(result.interrupt_signal));
     // A violation found before the interruption is still a finding; otherwise say that the
     // run did not finish, the way shells report a signal.
-    return report.all_passed() ? 128 + result.interrupt_signal : kExitViolation;
+    if (result.nondeterministic) {
+      return kExitNondeterminism;
+    }
+    return report.verdict() == "fail" ? kExitViolation : 128 + result.interrupt_signal;
   }
+  if (result.nondeterministic) {
+    return kExitNondeterminism;  // the report was written, the failure marked not reproduced
+  }
+  // A failure, or a run that exercised nothing (not a pass): 1.
   const std::size_t gaps = print_coverage(report, settings.show_coverage ||
                                                       report.implementations.size() == 1);
   if (settings.require_coverage && gaps > 0) {

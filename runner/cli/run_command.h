@@ -1,7 +1,8 @@
 // `lockstep run`: the command-line face of the runner. It checks and completes the options
-// (strategy, shard, budget, suites, implementations: a plugin always runs isolated), prints the
-// banner, a line per implementation and the failures with their reproduce commands, writes the
-// report directory and turns the outcome into the exit code.
+// (seed, strategy, shard, budget, suites, implementations, each given once), prints the banner,
+// a line per implementation and the failures with their reproduce commands, writes the report
+// directory (also when a kept failure did not reproduce) and turns the outcome into the exit
+// code. Every schedule runs in a worker process; a plugin is loaded there and never here.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ namespace lockstep::cli {
 /// What the command line says beyond RunOptions, before it is checked.
 struct RunSettings {
   std::vector<std::string> names;
+  std::string seed_text = "1";
   std::string strategy_text = "random";
   std::string shard_text;
   bool time_given = false;

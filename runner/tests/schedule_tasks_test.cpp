@@ -50,6 +50,23 @@ TEST(ScheduleTasks, TimedRunsGoRoundByRound) {
   EXPECT_EQ(nothing.size(), 0u);
 }
 
+// --shard 1/(2^64 - 1) is valid: no count overflows, and under --time the shard runs out after
+// the few indices it owns instead of wrapping around.
+TEST(ScheduleTasks, AHugeShardCountNeitherOverflowsNorWraps) {
+  const std::uint64_t count = UINT64_MAX;
+  const ScheduleTaskSpace runs(two_implementations(), 1000, std::nullopt, 1, count);
+  EXPECT_EQ(runs.size(), 3u) << "index 0 of each pairing";
+  const ScheduleTaskSpace last(two_implementations(), 1000, std::nullopt, count, count);
+  EXPECT_EQ(last.size(), 0u);
+  const ScheduleTaskSpace timed(two_implementations(), std::nullopt, std::nullopt, 1, count);
+  ASSERT_TRUE(timed.size());
+  EXPECT_EQ(*timed.size(), 6u) << "indices 0 and 2^64 - 1, round by round";
+  EXPECT_EQ(timed.at(0).schedule_index, 0u);
+  EXPECT_EQ(timed.at(3).schedule_index, UINT64_MAX);
+  const ScheduleTaskSpace unsharded(two_implementations(), std::nullopt, std::nullopt, 1, 1);
+  EXPECT_FALSE(unsharded.size());
+}
+
 TEST(ScheduleRecord, LineRoundTrips) {
   ScheduleRecord record;
   record.task = 12345;

@@ -28,7 +28,7 @@ std::string read_source_file(const std::string& relative_path) {
 std::map<std::string, std::string> rules_in_contract(const std::string& contents) {
   std::map<std::string, std::string> rules;
   // Rules are introduced as "**AM1 title.**" or "**AP1**": the id right after the bold mark.
-  const std::regex rule(R"(\*\*((AM|CH|SV|AP|EV|TK|MX)[0-9]+)[ *])");
+  const std::regex rule(R"(\*\*((AM|CH|SV|AP|EV|TK|MX|RS)[0-9]+)[ *])");
   for (auto match = std::sregex_iterator(contents.begin(), contents.end(), rule);
        match != std::sregex_iterator(); ++match) {
     const std::size_t begin = static_cast<std::size_t>(match->position());
@@ -81,7 +81,7 @@ TEST(RuleCatalogue, TheReadmeLinksTheContractInsideTheRepository) {
 }
 
 TEST(RuleCatalogue, EveryRuleHasTitleTextAndSource) {
-  EXPECT_EQ(rule_catalogue().size(), 44u);
+  EXPECT_EQ(rule_catalogue().size(), 45u);
   for (const Rule& rule : rule_catalogue()) {
     EXPECT_FALSE(rule.title.empty()) << rule.id;
     EXPECT_GT(rule.text.size(), 20u) << rule.id;

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "harness/testing/scratch_directory.h"
+
 namespace {
 
 const std::filesystem::path kIncludeDir =
@@ -14,9 +16,8 @@ const std::filesystem::path kIncludeDir =
 
 int compile_alone(const std::string& compiler, const std::string& language_flags,
                   const std::string& header, const std::string& extension) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "lockstep-header-check";
-  std::filesystem::create_directories(directory);
+  const lockstep::testing::ScratchDirectory scratch("header-check");
+  const std::filesystem::path& directory = scratch.path();
   std::string stem = header;
   for (char& character : stem) {
     if (character == '/' || character == '.') {

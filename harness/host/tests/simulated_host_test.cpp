@@ -108,6 +108,69 @@ TEST(SimulatedHost, MemoryIsTrackedAndTheBudgetRefusesRunawayAllocation) {
   host.release(host.self, again);
 }
 
+// An implementation that floods the work queue without ever yielding grew the process to
+// gigabytes: queued work counts against the memory budget, and beyond it is refused.
+TEST(SimulatedHost, WorkFloodingTheQueueIsRefusedWithinTheBudget) {
+  HostConfig config;
+  config.memory_limit_bytes = 64 * kQueuedWorkBytes;
+  Fixture fixture(1, config);
+  const lockstep_host& host = fixture.table;
+  const auto nothing = [](void*, WS_CALLBACK_MODEL) {};
+  void* block = host.allocate(host.self, 16 * kQueuedWorkBytes);
+  ASSERT_NE(block, nullptr);
+  std::uint64_t accepted = 0;
+  HRESULT result = S_OK;
+  fixture.sim.spawn("flood", [&] {
+    while ((result = host.submit_work(host.self, nothing, nullptr)) == S_OK && accepted < 1000) {
+      ++accepted;
+    }
+  });
+  while (fixture.sim.step()) {
+  }
+  EXPECT_EQ(result, E_OUTOFMEMORY);
+  EXPECT_EQ(accepted, 48u) << "64 items of budget, 16 of them spent on the allocation";
+  host.release(host.self, block);
+}
+
+// RS1: what the implementation still holds when its objects are freed is named; what it
+// released is not, and nothing held means no violation.
+TEST(SimulatedHost, ResourcesStillHeldAfterTheFreeAreAnRs1Violation) {
+  Fixture fixture;
+  const lockstep_host& host = fixture.table;
+  fixture.host.check_released("free_channel");
+  EXPECT_TRUE(fixture.violations.all().empty()) << "nothing held";
+  void* kept = host.allocate(host.self, 24);
+  void* released = host.allocate(host.self, 8);
+  host.release(host.self, released);
+  lockstep_timer* fired = host.timer_start(
+      host.self, 10, [](void*) {}, nullptr);
+  lockstep_timer* cancelled = host.timer_start(
+      host.self, 10, [](void*) {}, nullptr);
+  host.timer_cancel(host.self, cancelled);
+  lockstep_event* event = host.event_create(host.self, 1, 0);
+  lockstep_listener* listener = nullptr;
+  ASSERT_EQ(host.listen(host.self, "echo://rs1", &listener), S_OK);
+  while (fixture.sim.step()) {  // the timer fires: it is still held until timer_cancel
+  }
+  EXPECT_EQ(fixture.host.held_resources(),
+            (std::vector<std::string>{"1 block of tracked memory (24 bytes)",
+                                      "1 timer (never freed with timer_cancel)",
+                                      "1 listener (never closed with close_listener)", "1 event"}));
+  fixture.host.check_released("free_channel");
+  ASSERT_EQ(fixture.violations.all().size(), 1u);
+  const Violation& violation = fixture.violations.all().front();
+  EXPECT_EQ(violation.rule, "RS1");
+  EXPECT_NE(violation.to_text().find("still held after free_channel freed the implementation's "
+                                     "objects: 1 block of tracked memory (24 bytes), 1 timer"),
+            std::string::npos)
+      << violation.to_text();
+  host.release(host.self, kept);
+  host.timer_cancel(host.self, fired);
+  host.event_destroy(host.self, event);
+  host.close_listener(host.self, listener);
+  EXPECT_TRUE(fixture.host.held_resources().empty());
+}
+
 TEST(SimulatedHost, StaleHandlesAndForeignBlocksAreReportedNotFatal) {
   Fixture fixture;
   fixture.sim.spawn("misuser", [&] {
@@ -210,6 +273,13 @@ TEST(SimulatedHost, EchoThroughTheTableCountsInFlightIo) {
   EXPECT_EQ(server.in_flight_io(), 0u);
   EXPECT_GE(fixture.host.peak_in_flight_io(), 1u);
   EXPECT_TRUE(fixture.violations.empty());
+  // RS1 counts what each side opened and never closed: the client's connection, the server's
+  // listener and accepted connection.
+  EXPECT_EQ(fixture.host.held_resources(),
+            (std::vector<std::string>{"1 connection (never closed with close_connection)"}));
+  EXPECT_EQ(server.held_resources(),
+            (std::vector<std::string>{"1 connection (never closed with close_connection)",
+                                      "1 listener (never closed with close_listener)"}));
 }
 
 // AM9: receives outstanding at once against io_limit.

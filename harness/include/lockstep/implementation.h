@@ -35,6 +35,9 @@
  * Versioned: abi_version and struct_size come first in every table. Members are only ever
  * appended: lockstep reads a member only when the table's struct_size covers it, so a plugin
  * built against an older header (a smaller table) still loads, without the newer parts.
+ * Initialize tables with designated members (`.name = "x", .channel = &functions`): the parts
+ * not named are NULL, and a newer header that appends members then changes nothing in the
+ * plugin's source (a positional initializer would draw -Wmissing-field-initializers).
  * Self-contained; C and C++. */
 #ifndef LOCKSTEP_IMPLEMENTATION_H
 #define LOCKSTEP_IMPLEMENTATION_H

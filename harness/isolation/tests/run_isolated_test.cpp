@@ -3,6 +3,8 @@
 // parent keeps working after each, with no child or file descriptor left behind.
 #include "harness/isolation/run_isolated.h"
 
+#include "harness/testing/scratch_directory.h"
+
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -227,8 +229,8 @@ TEST(RunIsolated, AnExitWithoutAResultFails) {
 }
 
 TEST(RunIsolated, OutputBufferedByTheParentIsWrittenOnce) {
-  const std::string path = ::testing::TempDir() + "lockstep_isolation_test_" +
-                           std::to_string(getpid()) + "_buffered.txt";
+  const testing::ScratchDirectory scratch("isolation-test");
+  const std::string path = (scratch / "buffered.txt").string();
   std::FILE* file = std::fopen(path.c_str(), "w");
   ASSERT_NE(file, nullptr);
   std::fputs("written once", file);  // stays in the stdio buffer until a flush
@@ -238,7 +240,6 @@ TEST(RunIsolated, OutputBufferedByTheParentIsWrittenOnce) {
   std::stringstream contents;
   contents << std::ifstream(path).rdbuf();
   EXPECT_EQ(contents.str(), "written once");
-  std::filesystem::remove(path);
 }
 
 TEST(RunIsolated, TheParentKeepsWorkingAfterEveryKindOfEnd) {

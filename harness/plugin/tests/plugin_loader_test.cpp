@@ -4,6 +4,7 @@
 #include "harness/plugin/plugin_loader.h"
 
 #include "harness/plugin/implementation_parts.h"
+#include "harness/testing/scratch_directory.h"
 
 #include <unistd.h>
 
@@ -25,10 +26,14 @@ std::string refusal_of(const std::string& path) {
   return result.error;
 }
 
+// Files the tests write, under a scratch directory removed when the test binary ends.
+const testing::ScratchDirectory& scratch() {
+  static const testing::ScratchDirectory directory("plugin-loader-test");
+  return directory;
+}
+
 std::string write_file(const std::string& name, const std::string& contents) {
-  // The process id keeps concurrent runs (two build trees under ctest -j) apart.
-  std::string path =
-      ::testing::TempDir() + "lockstep_plugin_test_" + std::to_string(::getpid()) + "_" + name;
+  std::string path = (scratch() / name).string();
   std::ofstream(path, std::ios::binary) << contents;
   return path;
 }
@@ -61,7 +66,7 @@ TEST(PluginLoader, APluginStaysUsableAfterMovesAndCanBeLoadedTwice) {
 }
 
 TEST(PluginLoader, RefusesAMissingFile) {
-  const std::string path = ::testing::TempDir() + "lockstep_no_such_plugin.so";
+  const std::string path = (scratch() / "lockstep_no_such_plugin.so").string();
   EXPECT_EQ(refusal_of(path),
             "plugin '" + path + "': cannot open the file: No such file or directory");
 }
@@ -71,7 +76,7 @@ TEST(PluginLoader, RefusesAnEmptyPath) {
 }
 
 TEST(PluginLoader, RefusesADirectory) {
-  const std::string path = ::testing::TempDir();
+  const std::string path = scratch().string();
   EXPECT_EQ(refusal_of(path), "plugin '" + path + "': not a regular file");
 }
 
@@ -104,10 +109,10 @@ TEST(PluginLoader, RefusesAnEmptyFile) {
 }
 
 TEST(PluginLoader, EscapesControlCharactersInThePath) {
-  const std::string path = ::testing::TempDir() + "lockstep\nplugin.so";
+  const std::string path = scratch().string() + "/lockstep\nplugin.so";
   const PluginLoadResult result = load_plugin(path);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error, "plugin '" + ::testing::TempDir() +
+  EXPECT_EQ(result.error, "plugin '" + scratch().string() + "/" +
                               "lockstep\\x0aplugin.so': cannot open the file: No such file or "
                               "directory");
 }

@@ -32,8 +32,8 @@ std::string attribute_of(const std::string& xml, const std::string& element,
 // Each test its own directory: CTest runs tests of one binary in parallel processes. No
 // shrinking: a shrink probe is a fork, costly in sanitizer builds (cli_shrunk_report_test.cpp
 // covers what shrinking adds to the files).
-std::filesystem::path report_of_a_failing_run(const std::string& name) {
-  const auto directory = fresh_directory(name);
+lockstep::testing::ScratchDirectory report_of_a_failing_run(const std::string& name) {
+  auto directory = fresh_directory(name);
   run_lockstep("run --runs 40 --seed 9 --shrink-runs 0 --report " + directory.string());
   return directory;
 }

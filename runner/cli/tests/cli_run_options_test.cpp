@@ -59,8 +59,10 @@ TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
   const std::string command = "run --runs 25 --seed 8 --strategy pct:2 --shrink-runs 3 --report ";
   ASSERT_EQ(run_lockstep(command + whole.string()).exit_code, 1);
   std::string shards;
+  std::vector<lockstep::testing::ScratchDirectory> shard_directories;
   for (int shard = 1; shard <= 3; ++shard) {
-    const auto directory = fresh_directory("lockstep-cli-shard-" + std::to_string(shard));
+    const auto& directory = shard_directories.emplace_back(
+        fresh_directory("lockstep-cli-shard-" + std::to_string(shard)));
     const Outcome outcome =
         run_lockstep(command + directory.string() + " --shard " + std::to_string(shard) + "/3");
     ASSERT_NE(outcome.exit_code, 2) << outcome.output;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -28,13 +29,17 @@ Outcome run_lockstep(const std::string& arguments) {
   return outcome;
 }
 
-Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path) {
+Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path,
+                       const Environment& environment) {
   Started started;
   started.output_path = output_path;
   const std::string command = "exec " + std::string(LOCKSTEP_BINARY) + " " + arguments + " > '" +
                               output_path.string() + "' 2>&1";
   started.process = fork();
   if (started.process == 0) {
+    for (const auto& [name, value] : environment) {
+      setenv(name.c_str(), value == "$PID" ? std::to_string(getpid()).c_str() : value.c_str(), 1);
+    }
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -49,14 +54,6 @@ Outcome Started::wait() const {
   }
   outcome.output = read_text(output_path);
   return outcome;
-}
-
-std::filesystem::path fresh_directory(const std::string& name) {
-  // The process id keeps apart test processes that CTest runs at once, and other checkouts'.
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(directory);
-  return directory;
 }
 
 std::string read_text(const std::filesystem::path& path) {

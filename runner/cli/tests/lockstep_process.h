@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/testing/scratch_directory.h"
 
 namespace lockstep::cli_testing {
 
@@ -23,11 +27,18 @@ struct Started {
   std::filesystem::path output_path;
   Outcome wait() const;
 };
-Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path);
+/// Variables set for the started process only; a value "$PID" becomes its process id (which
+/// is lockstep's: the shell execs it).
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Started start_lockstep(const std::string& arguments, const std::filesystem::path& output_path,
+                       const Environment& environment = {});
 
-/// A path for a new directory under the temporary directory, unique to this test process
-/// (removed first if it exists).
-std::filesystem::path fresh_directory(const std::string& name);
+/// A new, empty directory under the temporary directory, removed with its contents when the
+/// returned object goes out of scope.
+inline testing::ScratchDirectory fresh_directory(const std::string& name) {
+  return testing::ScratchDirectory(name.rfind("lockstep-", 0) == 0 ? name.substr(9)
+                                                                   : "cli-" + name);
+}
 nlohmann::json read_report(const std::filesystem::path& directory);
 std::string read_text(const std::filesystem::path& path);
 

@@ -190,6 +190,47 @@ TEST(SimulatedHost, StaleHandlesAndForeignBlocksAreReportedNotFatal) {
   EXPECT_EQ(second.sim.run().outcome, Outcome::fiber_exception);
 }
 
+// Through the table, as an implementation does it: a mutex destroyed while another thread is
+// inside mutex_lock on it (at its preemption point, the mutex free) is the schedule's failure,
+// naming mutex_destroy; it used to be a use-after-free in the harness.
+TEST(SimulatedHost, DestroyingAMutexAThreadIsLockingIsReportedNotFatal) {
+  int reported = 0;
+  for (std::uint64_t seed = 0; seed < 64; ++seed) {
+    Fixture fixture(seed);
+    const lockstep_host& host = fixture.table;
+    lockstep_mutex* mutex = host.mutex_create(host.self);
+    bool destroyed = false;
+    fixture.sim.spawn("locker", [&] {
+      fixture.sim.sleep_for(100);
+      if (!destroyed) {
+        host.mutex_lock(host.self, mutex);
+        host.mutex_unlock(host.self, mutex);
+      }
+    });
+    fixture.sim.spawn("destroyer", [&] {
+      fixture.sim.sleep_for(100);
+      host.mutex_destroy(host.self, mutex);
+      destroyed = true;
+    });
+    const RunResult& result = fixture.sim.run();
+    if (result.outcome == Outcome::completed) {
+      continue;
+    }
+    ASSERT_EQ(result.outcome, Outcome::fiber_exception) << seed << ": " << result.message;
+    // Either the destroyer found the mutex held ("still locked"), or the locker learnt that
+    // it was destroyed under it.
+    if (result.message.find("waiting to lock it") != std::string::npos) {
+      EXPECT_NE(result.message.find("host mutex_destroy"), std::string::npos) << result.message;
+      EXPECT_EQ(result.fiber_name, "locker");
+      ++reported;
+    } else {
+      EXPECT_NE(result.message.find("mutex_destroy: the mutex is still locked"), std::string::npos)
+          << seed << ": " << result.message;
+    }
+  }
+  EXPECT_GT(reported, 0);
+}
+
 // An echo over the fake network through the table, with completions counted per host.
 struct Exchange {
   const lockstep_host* client = nullptr;

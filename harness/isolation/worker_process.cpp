@@ -76,7 +76,9 @@ bool write_frame(char kind, std::string_view payload) {
   if (payload.size() <= 4096) {
     char frame[isolation::frame_header_bytes + 4096];
     std::memcpy(frame, header, sizeof(header));
-    std::memcpy(frame + sizeof(header), payload.data(), payload.size());
+    if (!payload.empty()) {  // an empty view may have no data pointer at all
+      std::memcpy(frame + sizeof(header), payload.data(), payload.size());
+    }
     return write_all(kWorkerSocket, frame, sizeof(header) + payload.size(), false);
   }
   return write_all(kWorkerSocket, header, sizeof(header), false) &&

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "bench/bench_report.h"
 
@@ -16,7 +18,12 @@ struct BenchSettings {
   std::uint32_t repetitions = 5;         ///< medians are over these
   std::uint64_t kernel_iterations = 2'000'000;
   std::uint64_t memory_fibers = 100'000;
+  /// The suites section measures only these (empty: every suite).
+  std::vector<std::string> suites;
 };
+
+/// The suites the suites section measures, in the order it prints them.
+const std::vector<std::string>& bench_suite_names();
 
 /// Step, raw switch, timer event, network delivery (ns per unit, medians).
 void run_scheduler_section(const BenchSettings& settings, BenchReport& report);

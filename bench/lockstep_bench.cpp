@@ -2,7 +2,7 @@
 // writes every figure as JSON. CPU time (not wall-clock) throughout; run it on an idle machine.
 //
 //   lockstep-bench [--section NAME]... [--json FILE] [--schedules N] [--repetitions R]
-//                  [--fibers N] [--quick]
+//                  [--fibers N] [--suite NAME]... [--quick]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -51,11 +51,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1000u));
   app.add_option("--fibers", settings.memory_fibers,
                  "simulated threads alive at once in the memory section (100000)");
+  app.add_option("--suite", settings.suites,
+                 "the suites section measures only these suites (default: all)")
+      ->check(CLI::IsMember(lockstep::bench::bench_suite_names()));
   app.add_flag("--quick", quick, "a tenth of the work, for a smoke run");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // --help is exit 0; a bad argument is 2, as for an unknown section.
+    return app.exit(error) == 0 ? 0 : 2;
   }
   for (const std::string& name : selected) {
     bool known = false;

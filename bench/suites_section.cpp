@@ -1,4 +1,5 @@
 // lockstep-bench's suites section: schedules and steps per CPU-second of every suite.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -7,13 +8,23 @@
 
 namespace lockstep::bench {
 
+const std::vector<std::string>& bench_suite_names() {
+  static const std::vector<std::string> names = {
+      "channel", "service", "async-execute", "echo", "async-result", "event-based", "task-based"};
+  return names;
+}
+
 void run_suites_section(const BenchSettings& settings, BenchReport& report) {
   report.begin_section("suites",
                        "in process, --jobs 1 equivalent, random walk, " +
                            std::to_string(settings.suite_schedules) +
                            " schedules per repetition on the suite's correct implementation; "
                            "medians of the repetitions");
-  for (const std::string suite : {"channel", "service", "async-execute", "echo"}) {
+  for (const std::string& suite : bench_suite_names()) {
+    if (!settings.suites.empty() &&
+        std::find(settings.suites.begin(), settings.suites.end(), suite) == settings.suites.end()) {
+      continue;
+    }
     measure_suite(suite, settings.suite_schedules / 10 + 1, StrategySpec{});  // warm the pools
     std::vector<double> schedules_rate;
     std::vector<double> steps_rate;

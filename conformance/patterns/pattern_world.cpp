@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "conformance/patterns/pattern_probes.h"
 #include "harness/plugin/implementation_parts.h"
 
 namespace lockstep::conformance {
@@ -46,6 +47,9 @@ PatternWorld::PatternWorld(const lockstep_implementation& implementation,
   } else {
     const auto roles = roles_of(implementation, *family);
     combination_ = scenario_->combination(*family, roles.first, roles.second);
+  }
+  if (const std::optional<harness::Probe> probe = combination_probe(combination_)) {
+    world_->violations().reach(*probe);
   }
   world_->simulation().annotate(std::string("patterns: ") +
                                 client_pattern_name(combination_.client) + " against " +

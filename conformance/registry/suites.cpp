@@ -3,6 +3,7 @@
 
 #include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
+#include "conformance/patterns/pattern_probes.h"
 #include "conformance/patterns/pattern_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
 #include "conformance/service/service_schedule.h"
@@ -45,7 +46,7 @@ Suite pattern_suite(PatternFamily family, std::string description, std::vector<s
             *implementation.table, family, seed, std::move(strategy), options));
       },
       pct_estimated_steps,
-      {}};
+      pattern_suite_probes(family)};
 }
 
 std::vector<Suite> build_suites() {

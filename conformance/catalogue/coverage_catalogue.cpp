@@ -549,7 +549,8 @@ const std::vector<RuleClause> kClauses = {
      "channel-client-to-begin-end-service channel-client-to-event-based-service "
      "channel-client-to-task-based-service",
      "the sixteenth pair, the harness's plain client against its synchronous service, "
-     "involves no pattern of the implementation: no suite runs it"},
+     "involves no pattern of the implementation: no suite runs it (the pattern tests of "
+     "conformance/patterns/tests/ run all sixteen)"},
 };
 
 }  // namespace

@@ -72,11 +72,12 @@ std::optional<harness::Probe> combination_probe(PatternCombination combination) 
   return static_cast<Probe>(static_cast<std::size_t>(kFirstCombination) + index);
 }
 
-std::vector<PatternCombination> family_combinations(PatternFamily family) {
+std::vector<PatternCombination> family_combinations(PatternFamily family, PatternRoles roles) {
   std::vector<PatternCombination> combinations;
   for (const ClientPattern client : kClients) {
     for (const ServicePattern service : kServices) {
-      if (client == client_pattern_of(family) || service == service_pattern_of(family)) {
+      if ((roles.client && client == client_pattern_of(family)) ||
+          (roles.service && service == service_pattern_of(family))) {
         combinations.push_back(PatternCombination{client, service});
       }
     }
@@ -84,7 +85,7 @@ std::vector<PatternCombination> family_combinations(PatternFamily family) {
   return combinations;
 }
 
-std::vector<harness::Probe> pattern_suite_probes(PatternFamily family) {
+std::vector<harness::Probe> pattern_suite_probes(PatternFamily family, PatternRoles roles) {
   std::vector<Probe> probes;
   switch (family) {
     case PatternFamily::async_result:
@@ -98,7 +99,7 @@ std::vector<harness::Probe> pattern_suite_probes(PatternFamily family) {
       break;
   }
   append(probes, kExchangeProbes);
-  for (const PatternCombination combination : family_combinations(family)) {
+  for (const PatternCombination combination : family_combinations(family, roles)) {
     probes.push_back(*combination_probe(combination));
   }
   return probes;

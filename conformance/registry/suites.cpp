@@ -46,7 +46,13 @@ Suite pattern_suite(PatternFamily family, std::string description, std::vector<s
             *implementation.table, family, seed, std::move(strategy), options));
       },
       pct_estimated_steps,
-      pattern_suite_probes(family)};
+      pattern_suite_probes(family, PatternRoles{true, true}),
+      [family](const Implementation& implementation) {
+        // Without the part (the suite does not apply) nothing runs: nothing is expected.
+        return implementation.table == nullptr
+                   ? std::vector<Probe>{}
+                   : pattern_suite_probes(family, pattern_roles(*implementation.table, family));
+      }};
 }
 
 std::vector<Suite> build_suites() {
@@ -180,6 +186,10 @@ std::vector<std::string> suites_checking(std::string_view rule) {
     }
   }
   return names;
+}
+
+std::vector<harness::Probe> expected_probes(const Suite& suite, const Implementation& implementation) {
+  return suite.probes_for ? suite.probes_for(implementation) : suite.probes;
 }
 
 const Suite* find_suite(std::string_view name) {

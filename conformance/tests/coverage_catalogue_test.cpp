@@ -16,6 +16,7 @@
 #include "conformance/patterns/pattern_schedule.h"
 #include "conformance/registry/suites.h"
 #include "harness/core/coverage_probe.h"
+#include "reference_implementation.h"
 #include "scheduler/hash.h"
 
 namespace lockstep::conformance {
@@ -151,18 +152,20 @@ void keep_one_role(Part& part, bool client) {
   }
 }
 
+// The whole reference table is copied, its defect bits (all 0) included: the reference reads
+// them through `self` (reference_implementation.h), so a copy of the base alone would not do.
 struct OneRoleReference {
-  lockstep_implementation table;
+  reference_implementation table;
   lockstep_async_result_functions async_result;
   lockstep_event_based_functions event_based;
   lockstep_task_based_functions task_based;
   Implementation implementation;
 
   OneRoleReference(PatternFamily family, bool client)
-      : table(*find_bundled_implementation("reference")->table),
-        async_result(*table.async_result),
-        event_based(*table.event_based),
-        task_based(*table.task_based) {
+      : table(*reference_from_table(find_bundled_implementation("reference")->table)),
+        async_result(*table.base.async_result),
+        event_based(*table.base.event_based),
+        task_based(*table.base.task_based) {
     switch (family) {
       case PatternFamily::async_result:
         keep_one_role(async_result, client);
@@ -174,13 +177,13 @@ struct OneRoleReference {
         keep_one_role(task_based, client);
         break;
     }
-    table.async_result = &async_result;
-    table.event_based = &event_based;
-    table.task_based = &task_based;
+    table.base.async_result = &async_result;
+    table.base.event_based = &event_based;
+    table.base.task_based = &task_based;
     implementation.name =
         std::string(pattern_family_name(family)) + (client ? "-client-only" : "-service-only");
     implementation.kind = "plugin";
-    implementation.table = &table;
+    implementation.table = &table.base;
   }
 };
 
@@ -191,7 +194,7 @@ TEST(CoverageCatalogue, APatternPartWithOneRoleIsExpectedWhatItsRoleRunsAndReach
     ASSERT_NE(suite, nullptr) << pattern_family_name(family);
     for (const bool client : {true, false}) {
       const OneRoleReference part(family, client);
-      const PatternRoles roles = pattern_roles(part.table, family);
+      const PatternRoles roles = pattern_roles(part.table.base, family);
       ASSERT_EQ(roles.client, client);
       ASSERT_EQ(roles.service, !client);
       ASSERT_TRUE(suite->applies(part.implementation));

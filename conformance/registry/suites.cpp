@@ -188,7 +188,8 @@ std::vector<std::string> suites_checking(std::string_view rule) {
   return names;
 }
 
-std::vector<harness::Probe> expected_probes(const Suite& suite, const Implementation& implementation) {
+std::vector<harness::Probe> expected_probes(const Suite& suite,
+                                            const Implementation& implementation) {
   return suite.probes_for ? suite.probes_for(implementation) : suite.probes;
 }
 

@@ -41,7 +41,8 @@ struct Suite {
 };
 
 /// The probes `suite` expects of `implementation`: probes_for's answer when set, else probes.
-std::vector<harness::Probe> expected_probes(const Suite& suite, const Implementation& implementation);
+std::vector<harness::Probe> expected_probes(const Suite& suite,
+                                            const Implementation& implementation);
 
 const std::vector<Suite>& suites();
 const Suite* find_suite(std::string_view name);

@@ -62,13 +62,93 @@ constexpr std::pair<std::string_view, std::string_view> kSituations[] = {
      "a WsAsyncExecute step whose completion arrived before the step returned"},
     {"chain-step-after-failure", "a WsAsyncExecute step invoked with a failing hr"},
     {"chain-long-synchronous", "a chain of thousands of synchronously completing steps"},
+    {"begin-completed-synchronously",
+     "a Begin whose operation completed on Begin's thread before Begin returned"},
+    {"begin-callback-on-other-thread-before-return",
+     "a Begin/End callback that ran on another thread while Begin had not returned"},
+    {"callback-after-begin-returned", "a Begin/End callback that ran after Begin returned"},
+    {"wait-handle-before-completion",
+     "a caller waiting on the wait handle of a call whose operation was still running"},
+    {"end-before-completion", "End called while the call's operation was still running"},
+    {"end-in-callback", "End called inside the call's callback"},
+    {"end-of-failed-operation", "End of a call whose operation failed"},
+    {"second-end", "End called a second time on one async result"},
+    {"completed-of-synchronous-start",
+     "an event-based call whose operation completed inside MethodAsync"},
+    {"completed-posted-from-worker",
+     "a Completed event of a call whose operation completed on another thread than the "
+     "captured context's"},
+    {"progress-event", "a progress event of a call still in flight"},
+    {"failed-completed-event", "a Completed event of a failed call"},
+    {"cancelled-completed-event", "a Completed event that reported the call cancelled"},
+    {"cancel-racing-completion",
+     "CancelAsync of a call whose outcome was decided but whose Completed event had not run"},
+    {"cancel-after-completed-event", "CancelAsync of a call whose Completed event had run"},
+    {"cancel-of-unknown-user-state", "CancelAsync of a userState never used"},
+    {"single-invocation-call-while-busy",
+     "a NULL-userState (single-invocation) call made while another call was in flight"},
+    {"duplicate-user-state-while-in-flight",
+     "a call made with the userState of a call still in flight"},
+    {"is-busy-while-in-flight", "IsBusy asked while an accepted call had no Completed event"},
+    {"is-busy-after-completed",
+     "IsBusy asked on the context after calls completed, none in flight"},
+    {"task-left-alone", "a task nobody waited on or continued for a while after it was started"},
+    {"task-precancelled-token", "a task started with a token already cancelled"},
+    {"task-cancelled-while-running", "a task's token cancelled while its operation was running"},
+    {"task-stopped-by-cancellation",
+     "a task whose service work stopped because its token was cancelled"},
+    {"task-completed-despite-cancellation",
+     "a task whose operation ran to its end although cancellation was requested"},
+    {"task-synchronous-failure", "a task whose operation failed inside the start call"},
+    {"asynchronous-continuation-before-completion",
+     "a continuation asking to run asynchronously, added before the task's operation "
+     "completed"},
+    {"continuation-after-completion", "a continuation added to a task already completed"},
+    {"start-argument-error", "Begin, MethodAsync or a task's start called with an argument error"},
+    {"one-way-call", "a one-way call's request reached the service"},
+    {"call-failed-in-exchange",
+     "a call whose request the channel refused or failed, or whose service work failed"},
+    {"async-result-client-to-begin-end-service",
+     "a schedule of an IAsyncResult client against a Begin/End service"},
+    {"async-result-client-to-event-based-service",
+     "a schedule of an IAsyncResult client against an event-based service"},
+    {"async-result-client-to-task-based-service",
+     "a schedule of an IAsyncResult client against a task-returning service"},
+    {"async-result-client-to-synchronous-service",
+     "a schedule of an IAsyncResult client against a synchronous service"},
+    {"event-based-client-to-begin-end-service",
+     "a schedule of an event-based client against a Begin/End service"},
+    {"event-based-client-to-event-based-service",
+     "a schedule of an event-based client against an event-based service"},
+    {"event-based-client-to-task-based-service",
+     "a schedule of an event-based client against a task-returning service"},
+    {"event-based-client-to-synchronous-service",
+     "a schedule of an event-based client against a synchronous service"},
+    {"task-based-client-to-begin-end-service",
+     "a schedule of a task-based client against a Begin/End service"},
+    {"task-based-client-to-event-based-service",
+     "a schedule of a task-based client against an event-based service"},
+    {"task-based-client-to-task-based-service",
+     "a schedule of a task-based client against a task-returning service"},
+    {"task-based-client-to-synchronous-service",
+     "a schedule of a task-based client against a synchronous service"},
+    {"channel-client-to-begin-end-service",
+     "a schedule of the plain channel client against a Begin/End service"},
+    {"channel-client-to-event-based-service",
+     "a schedule of the plain channel client against an event-based service"},
+    {"channel-client-to-task-based-service",
+     "a schedule of the plain channel client against a task-returning service"},
 };
 
 // Checks are named by the part that records them: the call monitor
 // (harness/monitor/call_monitor.cpp), the simulated host (harness/host/simulated_host.cpp),
-// the world (harness/host/world.cpp), and the channel, service and chain drivers
+// the world (harness/host/world.cpp), the channel, service and chain drivers
 // (conformance/channel/channel_driver.cpp, conformance/service/service_*.cpp,
-// conformance/async_execute/async_chain_driver.cpp).
+// conformance/async_execute/async_chain_driver.cpp), and the pattern drivers and exchange
+// ledger (conformance/patterns/async_result_driver.cpp, event_driver.cpp, task_driver.cpp,
+// pattern_exchange.cpp, with the proxy's channel, the service's work and the dispatcher). The
+// pattern drivers are the same code in both roles (a client proxy, a service the dispatcher
+// invokes), so each pattern clause is checked in both.
 const std::vector<RuleClause> kClauses = {
     // ---- AM -----------------------------------------------------------------------------
     {"AM1", "with a NULL async context the function never returns WS_S_ASYNC",
@@ -283,6 +363,194 @@ const std::vector<RuleClause> kClauses = {
      "service driver: reply bytes against what the operation wrote into its heap; the heap "
      "released before the reply's send returned",
      "reply-from-heap", ""},
+    // ---- AP -----------------------------------------------------------------------------
+    {"AP1",
+     "CompletedSynchronously is TRUE when the operation completed on Begin's thread before "
+     "Begin returned (the callback then runs inside Begin)",
+     "IAsyncResult driver: the flag after Begin against where the first callback ran (inside "
+     "Begin on Begin's thread, or not); TRUE while IsCompleted was FALSE when Begin returned",
+     "begin-completed-synchronously",
+     "without a callback only 'TRUE implies IsCompleted when Begin returned' is checked: where "
+     "the completion ran is seen through the callback"},
+    {"AP1", "FALSE when the completion came from another thread, also before Begin returned",
+     "IAsyncResult driver: a TRUE flag whose callback ran on another thread, or after Begin "
+     "returned",
+     "begin-callback-on-other-thread-before-return callback-after-begin-returned", ""},
+    {"AP1", "it never changes",
+     "IAsyncResult driver: the flag read after Begin, in the callback and after End must agree",
+     "begin-completed-synchronously callback-after-begin-returned",
+     "read at those three moments; a change undone between two readings is not seen"},
+    {"AP2", "the callback of a Begin that succeeded runs exactly once",
+     "IAsyncResult driver: callbacks counted per result; a second one, or none by the end of "
+     "the schedule",
+     "callback-after-begin-returned begin-completed-synchronously",
+     "a callback missing because the operation below never completed (the harness's channel or "
+     "work still running) is not blamed on the pattern"},
+    {"AP2",
+     "also on synchronous completion: then on the calling thread, inside Begin, with "
+     "CompletedSynchronously TRUE",
+     "IAsyncResult driver: the callback of a synchronous completion that ran elsewhere or later "
+     "disagrees with the flag (AP1); one that never ran is AP2",
+     "begin-completed-synchronously",
+     "a synchronous completion whose callback runs elsewhere with the flag FALSE is reported as "
+     "AP1, not AP2: the flag is what says which completion it was"},
+    {"AP3", "when the callback runs, IsCompleted is TRUE and the wait handle is signalled",
+     "IAsyncResult driver: inside the callback, is_completed and the state of the host event "
+     "the wait handle is (a handle that is no event of the host is reported)",
+     "callback-after-begin-returned begin-completed-synchronously "
+     "begin-callback-on-other-thread-before-return",
+     ""},
+    {"AP4", "End blocks until completion",
+     "IAsyncResult driver: End returning before the harness's channel or work handed over the "
+     "outcome, or while IsCompleted is FALSE",
+     "end-before-completion wait-handle-before-completion end-in-callback", ""},
+    {"AP4", "End surfaces the operation's error",
+     "exchange ledger: End's result and reply against the call's own exchange",
+     "end-of-failed-operation",
+     "a wrong outcome from End is recorded as MX1 (the ledger compares every pattern's outcome "
+     "with its exchange), not as AP4"},
+    {"AP4", "a second End is refused",
+     "IAsyncResult driver: a second End must fail and leave the reply buffer and size untouched",
+     "second-end",
+     "refused means failing with any error; lockstep's ABI names WS_E_INVALID_OPERATION, which "
+     "is not required"},
+    {"AP5", "if Begin fails, the callback never runs",
+     "IAsyncResult driver: a callback during or after a Begin that failed", "start-argument-error",
+     "Begin fails in the suites for argument errors; a failure the channel or work reports "
+     "synchronously may be returned by Begin or stored in the result (lockstep's ABI allows "
+     "both)"},
+    {"AP5", "a Begin with an argument error fails",
+     "IAsyncResult driver: a Begin that accepted an operation above 255", "start-argument-error",
+     "the argument error drawn is an operation no wire byte can carry; lockstep's ABI makes "
+     "argument errors fail the start call"},
+    // ---- EV -----------------------------------------------------------------------------
+    {"EV1", "exactly one Completed event per accepted call",
+     "event-based driver: Completed events counted per call; a second one, or none by the end "
+     "of the schedule",
+     "completed-posted-from-worker completed-of-synchronous-start cancel-after-completed-event "
+     "cancel-racing-completion",
+     "a missing event is not reported when the operation below never completed, or when the "
+     "context's thread was stuck elsewhere (posted events could not run)"},
+    {"EV1", "carrying that call's userState",
+     "event-based driver: events matched to calls by userState; one with a userState no call "
+     "has in flight is reported",
+     "completed-posted-from-worker completed-of-synchronous-start",
+     "the NULL userState of the single-invocation form names the one call in flight"},
+    {"EV1", "a call its start refused raises no event",
+     "event-based driver: a Completed event for a call whose start failed",
+     "start-argument-error single-invocation-call-while-busy "
+     "duplicate-user-state-while-in-flight",
+     ""},
+    {"EV2", "a cancelled or failed completion has no usable result",
+     "event-based driver: a cancelled or failed Completed event whose result is not NULL or "
+     "whose result_size is not 0",
+     "cancelled-completed-event failed-completed-event",
+     "'no usable result' is checked as result NULL and result_size 0 (lockstep's ABI)"},
+    {"EV3", "no progress event after Completed",
+     "event-based driver: a progress event for a call whose Completed event ran", "progress-event",
+     "not checked once a Completed event bypassed the context (EV5 reported): the order of "
+     "events is the context's"},
+    {"EV4", "a second call while busy (single-invocation form) is refused",
+     "event-based driver: a NULL-userState call accepted while a call is in flight",
+     "single-invocation-call-while-busy",
+     "the extra attempt is made only while an earlier call's operation is still running, so "
+     "no correct implementation can have finished that call"},
+    {"EV4", "a duplicate in-flight userState is refused",
+     "event-based driver: a call with the userState of a call in flight accepted",
+     "duplicate-user-state-while-in-flight",
+     "attempted only while the first call's operation is still running, as above"},
+    {"EV4", "a valid call is accepted, a call with an argument error refused",
+     "event-based driver: a valid call refused; an operation above 255 accepted",
+     "start-argument-error", ""},
+    {"EV5", "Completed is raised on the caller's captured context",
+     "event-based driver: the handler's thread must be the context's, inside a function posted "
+     "to it (never inline in MethodAsync or from a worker)",
+     "completed-posted-from-worker completed-of-synchronous-start",
+     "where progress events run is not checked, only their order (EV3)"},
+    {"EV6", "CancelAsync never fails",
+     "event-based driver: CancelAsync's result for a call in flight, right after its start, "
+     "after its Completed event, and for a userState never used",
+     "cancel-racing-completion cancel-after-completed-event cancel-of-unknown-user-state", ""},
+    {"EV6", "it may race completion",
+     "event-based driver and exchange ledger: a cancelled event, or the call's own outcome",
+     "cancel-racing-completion cancelled-completed-event",
+     "which of the cancel and the outcome wins is not checked: both are allowed"},
+    {"EV7", "IsBusy is TRUE exactly between the call and its Completed event",
+     "event-based driver: IsBusy right after a call was accepted and after each posted "
+     "function on the context's thread, against the calls in flight; an answer counts only if "
+     "no start or Completed event happened while IsBusy ran",
+     "is-busy-while-in-flight is-busy-after-completed",
+     "checked at those moments, as seen from the context's thread (lockstep's ABI), and "
+     "reported once per schedule"},
+    // ---- TK -----------------------------------------------------------------------------
+    {"TK1", "the returned task is already started",
+     "task-based driver: a task left alone (no wait, no continuation) must have sent its "
+     "request or run its work within 1 ms of virtual time",
+     "task-left-alone", "'started' is checked as the operation below started within 1 ms"},
+    {"TK2", "only argument errors are raised synchronously",
+     "task-based driver: start failing for anything but an argument error, or accepting an "
+     "operation above 255",
+     "start-argument-error task-synchronous-failure", ""},
+    {"TK2", "every other failure is stored in the task",
+     "task-based driver: a FAULTED task's error against its operation's failure; exchange "
+     "ledger: the task's outcome against its exchange",
+     "task-synchronous-failure call-failed-in-exchange", ""},
+    {"TK3", "a token cancelled before the call gives a cancelled task",
+     "task-based driver: a pre-cancelled token's task ending RAN_TO_COMPLETION or FAULTED",
+     "task-precancelled-token", "that nothing is sent or run for it is MX1's refused-call check"},
+    {"TK4", "a task ends cancelled only if the work stopped because of the request",
+     "task-based driver: a CANCELED task with no request, or whose operation ran to its end or "
+     "was still running; the harness's work says whether it stopped because of its token",
+     "task-stopped-by-cancellation task-completed-despite-cancellation "
+     "task-cancelled-while-running",
+     "a proxy's channel never takes the token (lockstep's ABI), so a proxy's task whose request "
+     "went out never ends CANCELED"},
+    {"TK5",
+     "with asynchronous continuations requested, no continuation runs inline on the "
+     "completing thread",
+     "task-based driver: such a continuation running on a thread that is inside the completion "
+     "callback the harness's channel or work invoked",
+     "asynchronous-continuation-before-completion continuation-after-completion",
+     "'the completing thread' is a thread inside that completion callback; the same thread "
+     "running the continuation after the callback returned is allowed"},
+    // ---- MX -----------------------------------------------------------------------------
+    {"MX1", "one request per call: never a second request, no retry",
+     "exchange ledger: a second request through the proxy's channel; a second request for one "
+     "call at the dispatcher; a request no call made",
+     "call-failed-in-exchange", ""},
+    {"MX1", "a one-way call makes one request and no reply",
+     "exchange ledger: a one-way call sent with request_reply (waiting for a reply), a "
+     "request/reply call sent one-way",
+     "one-way-call", ""},
+    {"MX1", "the service receives at most one request per call and runs its work once",
+     "exchange ledger: requests counted per call at the dispatcher, runs of the work per call",
+     "call-failed-in-exchange one-way-call", ""},
+    {"MX1", "each side delivers its own call's exchange: its reply, or its failure",
+     "exchange ledger: every outcome a pattern delivers in either role (End, the Completed "
+     "event, the task) and the plain call's against its call's exchange, by content (request "
+     "'call <id>', reply 'reply <id>')",
+     "call-failed-in-exchange end-of-failed-operation failed-completed-event",
+     "a reply lost to a dropped connection fails that call and is not a violation; a cancelled "
+     "event-based call or a CANCELED task delivers the cancellation instead"},
+    {"MX1", "a call refused at its start sends nothing",
+     "exchange ledger: a request sent or work run for a call whose start failed",
+     "start-argument-error single-invocation-call-while-busy "
+     "duplicate-user-state-while-in-flight task-precancelled-token",
+     ""},
+    {"MX1", "whatever the patterns on either side",
+     "every pattern schedule runs one client x service combination; the checks above hold in "
+     "each",
+     "async-result-client-to-begin-end-service async-result-client-to-event-based-service "
+     "async-result-client-to-task-based-service async-result-client-to-synchronous-service "
+     "event-based-client-to-begin-end-service event-based-client-to-event-based-service "
+     "event-based-client-to-task-based-service event-based-client-to-synchronous-service "
+     "task-based-client-to-begin-end-service task-based-client-to-event-based-service "
+     "task-based-client-to-task-based-service task-based-client-to-synchronous-service "
+     "channel-client-to-begin-end-service channel-client-to-event-based-service "
+     "channel-client-to-task-based-service",
+     "the sixteenth pair, the harness's plain client against its synchronous service, "
+     "involves no pattern of the implementation: no suite runs it (the pattern tests of "
+     "conformance/patterns/tests/ run all sixteen)"},
 };
 
 }  // namespace

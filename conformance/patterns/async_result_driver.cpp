@@ -82,6 +82,9 @@ void AsyncResultDriver::call(PatternCall& pattern_call, const AsyncResultPlan& p
   request.body = pattern_call.body.data();
   request.body_size = pattern_call.body.size();
   request.one_way = pattern_call.one_way ? TRUE : FALSE;
+  if (plan.invalid_request) {
+    ledger_.reach(harness::Probe::start_argument_error);
+  }
   call.begin_thread = simulation.current_fiber();
   call.in_begin = true;
   const HRESULT begun =
@@ -111,9 +114,17 @@ void AsyncResultDriver::call(PatternCall& pattern_call, const AsyncResultPlan& p
                       "Begin accepted an argument error (operation " +
                           std::to_string(kInvalidOperation) + ") instead of failing");
   }
+  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.completed && underlying.completed_synchronously &&
+      underlying.completed_on == call.begin_thread) {
+    ledger_.reach(harness::Probe::begin_completed_synchronously);
+  }
   call.synchronous_at_return = part_.completed_synchronously(call.result) != FALSE;
   call.completed_at_return = part_.is_completed(call.result) != FALSE;
   if (call.plan.end_from == AsyncResultPlan::EndFrom::caller_after_wait_handle) {
+    if (underlying.starts > 0 && !underlying.completed) {
+      ledger_.reach(harness::Probe::wait_handle_before_completion);
+    }
     lockstep_event* handle = part_.wait_handle(call.result);
     host_.table()->event_wait(host_.table()->self, handle, LOCKSTEP_WAIT_FOREVER);
     end_call(call, "End after the wait handle");
@@ -147,6 +158,11 @@ void AsyncResultDriver::on_callback(lockstep_async_result* result) {
   }
   call.callback_thread = simulation.current_fiber();
   call.callback_inline = call.in_begin && call.callback_thread == call.begin_thread;
+  if (!call.in_begin) {
+    ledger_.reach(harness::Probe::callback_after_begin_returned);
+  } else if (call.callback_thread != call.begin_thread) {
+    ledger_.reach(harness::Probe::begin_callback_on_other_thread_before_return);
+  }
   call.synchronous_at_callback = part_.completed_synchronously(result) != FALSE;
   if (call.begin_failed && !call.reported_failed_begin) {
     call.reported_failed_begin = true;
@@ -173,6 +189,7 @@ void AsyncResultDriver::on_callback(lockstep_async_result* result) {
       // recorded): the caller calls it once the callback returned instead.
       call.end_after_callback = true;
     } else {
+      ledger_.reach(harness::Probe::end_in_callback);
       end_call(call, "End in the callback");
     }
   }
@@ -182,6 +199,10 @@ void AsyncResultDriver::on_callback(lockstep_async_result* result) {
 
 void AsyncResultDriver::end_call(Call& call, const char* where) {
   PatternCall& pattern_call = *call.call;
+  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.starts > 0 && !underlying.completed) {
+    ledger_.reach(harness::Probe::end_before_completion);
+  }
   char reply[LOCKSTEP_PATTERN_REPLY_CAPACITY];
   std::size_t reply_size = 0;
   const HRESULT ended =
@@ -189,7 +210,9 @@ void AsyncResultDriver::end_call(Call& call, const char* where) {
   call.ended = true;
   const std::string body =
       SUCCEEDED(ended) ? std::string(reply, std::min(reply_size, sizeof(reply))) : std::string();
-  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.completed && FAILED(ledger_.expected(pattern_call, role_).result)) {
+    ledger_.reach(harness::Probe::end_of_failed_operation);
+  }
   if (underlying.starts == 0) {
     // Nothing was ever started (a request refused at once): End can only report that.
     ledger_.check_outcome(pattern_call, role_, ended, body, where);
@@ -209,6 +232,7 @@ void AsyncResultDriver::end_call(Call& call, const char* where) {
     call.outcome(ended, body);
   }
   if (call.plan.second_end) {
+    ledger_.reach(harness::Probe::second_end);
     char again[LOCKSTEP_PATTERN_REPLY_CAPACITY];
     std::memset(again, 0x5A, sizeof(again));
     std::size_t again_size = 777;

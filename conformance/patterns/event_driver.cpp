@@ -134,6 +134,12 @@ HRESULT EventDriver::start(Call& call, bool invalid_request) {
 void EventDriver::cancel(Call& call, const char* when) {
   if (call.completed_events == 0) {
     call.cancel_requested = true;
+    if (call.call->underlying(role_).completed) {
+      // Decided, its Completed event not raised yet: the cancel races the completion (EV6).
+      ledger_.reach(harness::Probe::cancel_racing_completion);
+    }
+  } else {
+    ledger_.reach(harness::Probe::cancel_after_completed_event);
   }
   const HRESULT cancelled = part_.cancel(instance_, call.user_state);
   if (cancelled != S_OK) {
@@ -144,6 +150,7 @@ void EventDriver::cancel(Call& call, const char* when) {
 
 void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, OutcomeSink outcome) {
   if (plan.cancel_unknown) {
+    ledger_.reach(harness::Probe::cancel_of_unknown_user_state);
     const HRESULT cancelled = part_.cancel(instance_, &never_used_user_state_);
     if (cancelled != S_OK) {
       ledger_.violation(
@@ -152,6 +159,13 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
     }
   }
   const bool busy_before = any_in_flight();
+  if (plan.invalid_request) {
+    ledger_.reach(harness::Probe::start_argument_error);
+  }
+  if (plan.single_invocation && busy_before) {
+    // Reached whether the start refuses it (correct) or accepts it (EV4).
+    ledger_.reach(harness::Probe::single_invocation_call_while_busy);
+  }
   Call& call = add_call(pattern_call, plan, nullptr);
   call.user_state = plan.single_invocation ? nullptr : &call;
   call.outcome = std::move(outcome);
@@ -169,6 +183,11 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
     waiters_.notify();
     return;
   }
+  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.completed && underlying.completed_synchronously && call.completed_events == 0) {
+    // Decided inside start: its Completed event must still be posted, not raised in start.
+    ledger_.reach(harness::Probe::completed_of_synchronous_start);
+  }
   if (plan.invalid_request) {
     ledger_.violation("EV4", pattern_call,
                       "a call with an argument error (operation " +
@@ -182,6 +201,9 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
     // counts only if nothing the harness sees changed during the call.
     const std::uint64_t generation = generation_;
     const bool busy = part_.is_busy(instance_) != FALSE;
+    if (generation == generation_ && call.completed_events == 0) {
+      ledger_.reach(harness::Probe::is_busy_while_in_flight);
+    }
     if (!busy && generation == generation_ && call.completed_events == 0) {
       busy_reported_ = true;
       ledger_.violation("EV7", pattern_call, "IsBusy is FALSE right after a call was accepted");
@@ -193,6 +215,7 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
   if (plan.try_duplicate && !plan.single_invocation && !context_bypassed_ &&
       any_underlying_running() && call.completed_events == 0 &&
       !call.call->underlying(role_).completed) {
+    ledger_.reach(harness::Probe::duplicate_user_state_while_in_flight);
     PatternCall& attempt = ledger_.new_call(pattern_call.label + " (same userState)", false);
     Call& duplicate = add_call(attempt, EventPlan{}, call.user_state);
     duplicate.outcome = [](HRESULT, const std::string&) {};
@@ -203,6 +226,7 @@ void EventDriver::call(PatternCall& pattern_call, const EventPlan& plan, Outcome
     }
   }
   if (plan.try_single_while_busy && !context_bypassed_ && any_underlying_running()) {
+    ledger_.reach(harness::Probe::single_invocation_call_while_busy);
     PatternCall& attempt = ledger_.new_call(pattern_call.label + " (NULL userState)", false);
     Call& single = add_call(attempt, EventPlan{}, nullptr);
     single.outcome = [](HRESULT, const std::string&) {};
@@ -248,6 +272,15 @@ void EventDriver::on_completed(const lockstep_completed_event_args& args) {
   }
   ++call->completed_events;
   ++generation_;
+  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.completed && underlying.completed_on != context_.thread()) {
+    ledger_.reach(harness::Probe::completed_posted_from_worker);
+  }
+  if (args.cancelled) {
+    ledger_.reach(harness::Probe::cancelled_completed_event);
+  } else if (FAILED(args.error)) {
+    ledger_.reach(harness::Probe::failed_completed_event);
+  }
   if ((FAILED(args.error) || args.cancelled) && (args.result != nullptr || args.result_size != 0)) {
     ledger_.violation("EV2", pattern_call,
                       std::string(args.cancelled ? "a cancelled" : "a failed") +
@@ -274,7 +307,11 @@ void EventDriver::on_completed(const lockstep_completed_event_args& args) {
 }
 
 void EventDriver::on_progress(void* user_state) {
-  if (context_bypassed_ || match(user_state, false) != nullptr) {
+  if (context_bypassed_) {
+    return;
+  }
+  if (match(user_state, false) != nullptr) {
+    ledger_.reach(harness::Probe::progress_event);
     return;
   }
   if (Call* raised = match(user_state, true)) {
@@ -294,6 +331,13 @@ void EventDriver::after_posted_function() {
   const bool busy = part_.is_busy(instance_) != FALSE;
   if (generation != generation_ || starts_in_progress_ > 0) {
     return;
+  }
+  if (expected) {
+    ledger_.reach(harness::Probe::is_busy_while_in_flight);
+  } else if (std::any_of(calls_.begin(), calls_.end(), [](const std::unique_ptr<Call>& call) {
+               return call->completed_events > 0;
+             })) {
+    ledger_.reach(harness::Probe::is_busy_after_completed);
   }
   if (busy != expected) {
     busy_reported_ = true;

@@ -89,6 +89,9 @@ void PatternDispatcher::on_request(const std::shared_ptr<Connection>& connection
     }
     return;
   }
+  if (one_way) {
+    ledger_.reach(harness::Probe::one_way_call);
+  }
   std::shared_ptr<Slot> slot;
   if (!one_way) {
     slot = std::make_shared<Slot>();

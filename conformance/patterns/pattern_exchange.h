@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/core/coverage_probe.h"
 #include "harness/host/world.h"
 #include "lockstep/patterns.h"
 
@@ -108,6 +109,8 @@ class ExchangeLedger {
   bool completing(FiberId thread) const;
 
   void violation(const char* rule, const PatternCall& call, std::string explanation);
+  /// The schedule reached a situation of the pattern rules (a coverage probe; no decision).
+  void reach(harness::Probe probe) { world_.violations().reach(probe); }
 
  private:
   harness::World& world_;

@@ -1,4 +1,5 @@
-// Names of the patterns, for labels, suite descriptions and trace annotations.
+// Names of the patterns, for labels, suite descriptions and trace annotations, and which
+// pattern each family's part is in either role.
 #include "conformance/patterns/pattern_plans.h"
 
 namespace lockstep::conformance {
@@ -41,6 +42,30 @@ const char* pattern_family_name(PatternFamily family) {
       return "task-based";
   }
   return "?";
+}
+
+ClientPattern client_pattern_of(PatternFamily family) {
+  switch (family) {
+    case PatternFamily::async_result:
+      return ClientPattern::async_result;
+    case PatternFamily::event_based:
+      return ClientPattern::event_based;
+    case PatternFamily::task_based:
+      return ClientPattern::task_based;
+  }
+  return ClientPattern::channel;
+}
+
+ServicePattern service_pattern_of(PatternFamily family) {
+  switch (family) {
+    case PatternFamily::async_result:
+      return ServicePattern::begin_end;
+    case PatternFamily::event_based:
+      return ServicePattern::event_based;
+    case PatternFamily::task_based:
+      return ServicePattern::task_based;
+  }
+  return ServicePattern::synchronous;
 }
 
 }  // namespace lockstep::conformance

@@ -26,6 +26,9 @@ enum class PatternFamily : std::uint8_t { async_result, event_based, task_based 
 const char* client_pattern_name(ClientPattern pattern);
 const char* service_pattern_name(ServicePattern pattern);
 const char* pattern_family_name(PatternFamily family);
+/// The family's part as a client (its proxy) and as a service.
+ClientPattern client_pattern_of(PatternFamily family);
+ServicePattern service_pattern_of(PatternFamily family);
 
 struct PatternCombination {
   ClientPattern client = ClientPattern::channel;

@@ -5,30 +5,6 @@ namespace lockstep::conformance {
 
 namespace {
 
-ClientPattern client_of(PatternFamily family) {
-  switch (family) {
-    case PatternFamily::async_result:
-      return ClientPattern::async_result;
-    case PatternFamily::event_based:
-      return ClientPattern::event_based;
-    case PatternFamily::task_based:
-      return ClientPattern::task_based;
-  }
-  return ClientPattern::channel;
-}
-
-ServicePattern service_of(PatternFamily family) {
-  switch (family) {
-    case PatternFamily::async_result:
-      return ServicePattern::begin_end;
-    case PatternFamily::event_based:
-      return ServicePattern::event_based;
-    case PatternFamily::task_based:
-      return ServicePattern::task_based;
-  }
-  return ServicePattern::synchronous;
-}
-
 constexpr std::uint64_t kMillisecondNs = 1'000'000;
 
 }  // namespace
@@ -45,20 +21,20 @@ PatternCombination PatternScenario::combination(PatternFamily family, bool clien
   if (client_role != service_role) {
     // One role only: that role against the four patterns of the other side.
     const std::uint64_t index = simulation_.integer(4);
-    combination.client = client_role ? client_of(family) : kClients[index];
-    combination.service = client_role ? kServices[index] : service_of(family);
+    combination.client = client_role ? client_pattern_of(family) : kClients[index];
+    combination.service = client_role ? kServices[index] : service_pattern_of(family);
     return combination;
   }
   const std::uint64_t index = simulation_.integer(7);
   if (index < 4) {
-    combination.client = client_of(family);
+    combination.client = client_pattern_of(family);
     combination.service = kServices[index];
     return combination;
   }
   // The other three client patterns, in table order, against the family's service.
   std::uint64_t other = index - 4;
   for (const ClientPattern client : kClients) {
-    if (client == client_of(family)) {
+    if (client == client_pattern_of(family)) {
       continue;
     }
     if (other-- == 0) {
@@ -66,7 +42,7 @@ PatternCombination PatternScenario::combination(PatternFamily family, bool clien
       break;
     }
   }
-  combination.service = service_of(family);
+  combination.service = service_pattern_of(family);
   return combination;
 }
 

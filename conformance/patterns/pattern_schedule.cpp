@@ -24,6 +24,23 @@ bool provides_pattern(const lockstep_implementation& implementation, PatternFami
   return false;
 }
 
+PatternRoles pattern_roles(const lockstep_implementation& implementation, PatternFamily family) {
+  const auto roles = [](const auto* part) {
+    return part == nullptr
+               ? PatternRoles{}
+               : PatternRoles{part->create_proxy != nullptr, part->create_service != nullptr};
+  };
+  switch (family) {
+    case PatternFamily::async_result:
+      return roles(harness::async_result_part(implementation));
+    case PatternFamily::event_based:
+      return roles(harness::event_based_part(implementation));
+    case PatternFamily::task_based:
+      return roles(harness::task_based_part(implementation));
+  }
+  return {};
+}
+
 namespace {
 
 PatternScheduleResult run(const lockstep_implementation& implementation,

@@ -43,4 +43,11 @@ PatternScheduleResult run_pattern_schedule_with(const lockstep_implementation& i
 /// Whether `implementation` provides the part of `family` (the suite applies).
 bool provides_pattern(const lockstep_implementation& implementation, PatternFamily family);
 
+/// The roles the part of `family` has: a client proxy, a service (both false without the part).
+struct PatternRoles {
+  bool client = false;
+  bool service = false;
+};
+PatternRoles pattern_roles(const lockstep_implementation& implementation, PatternFamily family);
+
 }  // namespace lockstep::conformance

@@ -5,32 +5,14 @@
 #include <string>
 #include <utility>
 
-#include "harness/plugin/implementation_parts.h"
+#include "conformance/patterns/pattern_probes.h"
+#include "conformance/patterns/pattern_schedule.h"
 
 namespace lockstep::conformance {
 
 namespace {
 
 constexpr const char* kPatternServiceAddress = "patterns://service";
-
-// Whether the family's part has its client role and its service role.
-std::pair<bool, bool> roles_of(const lockstep_implementation& implementation,
-                               PatternFamily family) {
-  const auto roles = [](const auto* part) {
-    return part == nullptr ? std::pair<bool, bool>{false, false}
-                           : std::pair<bool, bool>{part->create_proxy != nullptr,
-                                                   part->create_service != nullptr};
-  };
-  switch (family) {
-    case PatternFamily::async_result:
-      return roles(harness::async_result_part(implementation));
-    case PatternFamily::event_based:
-      return roles(harness::event_based_part(implementation));
-    case PatternFamily::task_based:
-      return roles(harness::task_based_part(implementation));
-  }
-  return {false, false};
-}
 
 }  // namespace
 
@@ -44,8 +26,11 @@ PatternWorld::PatternWorld(const lockstep_implementation& implementation,
   if (fixed) {
     combination_ = *fixed;
   } else {
-    const auto roles = roles_of(implementation, *family);
-    combination_ = scenario_->combination(*family, roles.first, roles.second);
+    const PatternRoles roles = pattern_roles(implementation, *family);
+    combination_ = scenario_->combination(*family, roles.client, roles.service);
+  }
+  if (const std::optional<harness::Probe> probe = combination_probe(combination_)) {
+    world_->violations().reach(*probe);
   }
   world_->simulation().annotate(std::string("patterns: ") +
                                 client_pattern_name(combination_.client) + " against " +

@@ -138,6 +138,9 @@ void ProxyChannel::record_completion(Request& request, HRESULT result, bool sync
   underlying.completed_synchronously = synchronously;
   underlying.completed_on = ledger_.world().simulation().current_fiber();
   underlying.result = result;
+  if (FAILED(result)) {
+    ledger_.reach(harness::Probe::call_failed_in_exchange);  // refused, or the line failed
+  }
   underlying.reply.clear();
   if (request.request_reply && SUCCEEDED(result) && request.reply_size != nullptr) {
     const std::size_t size = std::min(*request.reply_size, request.reply_capacity);

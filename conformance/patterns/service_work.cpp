@@ -71,6 +71,9 @@ HRESULT ServiceWork::decide(Run& run, bool by_cancellation) {
     run.token->ops->unregister(run.token, run.registration);
     run.registration = nullptr;
   }
+  if (FAILED(result)) {
+    ledger_.reach(harness::Probe::call_failed_in_exchange);  // its reply will be a fault
+  }
   UnderlyingOperation& work = call.service;
   work.completed = true;
   work.result = result;

@@ -73,6 +73,12 @@ void TaskDriver::call(PatternCall& pattern_call, const TaskPlan& plan, OutcomeSi
   if (plan.token == TaskPlan::Token::precancelled) {
     call.source->cancel();
   }
+  if (plan.invalid_request) {
+    ledger_.reach(harness::Probe::start_argument_error);
+  } else if (plan.token == TaskPlan::Token::precancelled) {
+    ledger_.reach(harness::Probe::task_precancelled_token);
+  }
+  const FiberId starting_thread = simulation.current_fiber();
   lockstep_pattern_request request{};
   request.struct_size = sizeof(request);
   request.operation = plan.invalid_request
@@ -83,6 +89,12 @@ void TaskDriver::call(PatternCall& pattern_call, const TaskPlan& plan, OutcomeSi
   request.one_way = pattern_call.one_way ? TRUE : FALSE;
   const HRESULT started = part_.start(
       instance_, &request, call.source ? call.source->token() : nullptr, &call.task, call.error);
+  const UnderlyingOperation& underlying = pattern_call.underlying(role_);
+  if (underlying.completed && underlying.completed_synchronously &&
+      underlying.completed_on == starting_thread && FAILED(underlying.result)) {
+    // It failed inside start: the failure belongs in the task, not in start's return (TK2).
+    ledger_.reach(harness::Probe::task_synchronous_failure);
+  }
   if (FAILED(started)) {
     call.start_failed = true;
     if (plan.invalid_request) {
@@ -102,6 +114,7 @@ void TaskDriver::call(PatternCall& pattern_call, const TaskPlan& plan, OutcomeSi
                           std::to_string(kInvalidOperation) + ") instead of failing");
   }
   if (plan.untouched_first && plan.token != TaskPlan::Token::precancelled) {
+    ledger_.reach(harness::Probe::task_left_alone);
     simulation.sleep_for(kStartWindowNs);
     if (pattern_call.underlying(role_).starts == 0) {
       ledger_.violation("TK1", pattern_call,
@@ -110,6 +123,9 @@ void TaskDriver::call(PatternCall& pattern_call, const TaskPlan& plan, OutcomeSi
     }
   }
   if (plan.token == TaskPlan::Token::cancelled_while_running) {
+    if (underlying.starts > 0 && !underlying.completed) {
+      ledger_.reach(harness::Probe::task_cancelled_while_running);
+    }
     call.source->cancel();
   }
   if (plan.await == TaskPlan::Await::continuation ||
@@ -117,6 +133,10 @@ void TaskDriver::call(PatternCall& pattern_call, const TaskPlan& plan, OutcomeSi
     call.continuation_options = plan.await == TaskPlan::Await::asynchronous_continuation
                                     ? LOCKSTEP_TASK_CONTINUE_ASYNCHRONOUSLY
                                     : 0u;
+    if (call.continuation_options != 0 && !underlying.completed) {
+      // Its task completes later, inside a completion: the continuation must not run there.
+      ledger_.reach(harness::Probe::asynchronous_continuation_before_completion);
+    }
     call.continuation_registered = SUCCEEDED(
         part_.continue_with(call.task, &continuation_trampoline, &call, call.continuation_options));
   }
@@ -148,6 +168,11 @@ void TaskDriver::read_outcome(Call& call, const char* where) {
   const bool precancelled = call.plan.token == TaskPlan::Token::precancelled;
   HRESULT result = WS_E_INVALID_OPERATION;
   std::string body;
+  if (underlying.stopped_by_cancellation) {
+    ledger_.reach(harness::Probe::task_stopped_by_cancellation);
+  } else if (cancellation_requested && !precancelled && underlying.completed) {
+    ledger_.reach(harness::Probe::task_completed_despite_cancellation);
+  }
   if (status == LOCKSTEP_TASK_CANCELED) {
     result = WS_E_OPERATION_ABORTED;
     if (!precancelled && !cancellation_requested) {
@@ -208,6 +233,7 @@ void TaskDriver::await(Call& call) {
       !call.continuation_registered) {
     part_.wait(call.task, LOCKSTEP_WAIT_FOREVER);
     if (how == TaskPlan::Await::continuation_after_completion) {
+      ledger_.reach(harness::Probe::continuation_after_completion);
       call.continuation_options = LOCKSTEP_TASK_CONTINUE_ASYNCHRONOUSLY;
       call.continuation_registered = SUCCEEDED(part_.continue_with(
           call.task, &continuation_trampoline, &call, call.continuation_options));

@@ -3,6 +3,7 @@
 
 #include "conformance/async_execute/async_execute_schedule.h"
 #include "conformance/channel/channel_schedule.h"
+#include "conformance/patterns/pattern_probes.h"
 #include "conformance/patterns/pattern_schedule.h"
 #include "conformance/scenarios/echo_scenario.h"
 #include "conformance/service/service_schedule.h"
@@ -45,7 +46,13 @@ Suite pattern_suite(PatternFamily family, std::string description, std::vector<s
             *implementation.table, family, seed, std::move(strategy), options));
       },
       pct_estimated_steps,
-      {}};
+      pattern_suite_probes(family, PatternRoles{true, true}),
+      [family](const Implementation& implementation) {
+        // Without the part (the suite does not apply) nothing runs: nothing is expected.
+        return implementation.table == nullptr
+                   ? std::vector<Probe>{}
+                   : pattern_suite_probes(family, pattern_roles(*implementation.table, family));
+      }};
 }
 
 std::vector<Suite> build_suites() {
@@ -179,6 +186,11 @@ std::vector<std::string> suites_checking(std::string_view rule) {
     }
   }
   return names;
+}
+
+std::vector<harness::Probe> expected_probes(const Suite& suite,
+                                            const Implementation& implementation) {
+  return suite.probes_for ? suite.probes_for(implementation) : suite.probes;
 }
 
 const Suite* find_suite(std::string_view name) {

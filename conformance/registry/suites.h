@@ -33,9 +33,16 @@ struct Suite {
   /// Replay files record the k a schedule ran with.
   std::uint64_t pct_estimated_steps = 0;
   /// The coverage probes its schedules are meant to reach (a PASS says how often each was);
-  /// one that no schedule of a run reached is reported as a gap.
+  /// one that no schedule of a run reached is reported as a gap. For a part with every role.
   std::vector<harness::Probe> probes = {};
+  /// When set, the probes expected of one implementation instead (a pattern part with one
+  /// role runs only the combinations of that role); always a subset of `probes`.
+  std::function<std::vector<harness::Probe>(const Implementation&)> probes_for = {};
 };
+
+/// The probes `suite` expects of `implementation`: probes_for's answer when set, else probes.
+std::vector<harness::Probe> expected_probes(const Suite& suite,
+                                            const Implementation& implementation);
 
 const std::vector<Suite>& suites();
 const Suite* find_suite(std::string_view name);

@@ -67,10 +67,63 @@ enum class Probe : std::uint8_t {
   chain_step_completed_before_return,
   chain_step_after_failure,
   chain_long_synchronous,
+  // the IAsyncResult pattern, seen by its driver (either role)
+  begin_completed_synchronously,
+  begin_callback_on_other_thread_before_return,
+  callback_after_begin_returned,
+  wait_handle_before_completion,
+  end_before_completion,
+  end_in_callback,
+  end_of_failed_operation,
+  second_end,
+  // the event-based pattern, seen by its driver (either role)
+  completed_of_synchronous_start,
+  completed_posted_from_worker,
+  progress_event,
+  failed_completed_event,
+  cancelled_completed_event,
+  cancel_racing_completion,
+  cancel_after_completed_event,
+  cancel_of_unknown_user_state,
+  single_invocation_call_while_busy,
+  duplicate_user_state_while_in_flight,
+  is_busy_while_in_flight,
+  is_busy_after_completed,
+  // the task-based pattern, seen by its driver (either role)
+  task_left_alone,
+  task_precancelled_token,
+  task_cancelled_while_running,
+  task_stopped_by_cancellation,
+  task_completed_despite_cancellation,
+  task_synchronous_failure,
+  asynchronous_continuation_before_completion,
+  continuation_after_completion,
+  // every pattern, and the exchange under it (MX1), seen by the drivers, the proxy's channel,
+  // the service's work and the dispatcher
+  start_argument_error,
+  one_way_call,
+  call_failed_in_exchange,
+  // the client x service combinations a pattern schedule ran (MX1); the harness's plain
+  // channel client against its synchronous service is the baseline no suite runs
+  async_result_client_to_begin_end_service,
+  async_result_client_to_event_based_service,
+  async_result_client_to_task_based_service,
+  async_result_client_to_synchronous_service,
+  event_based_client_to_begin_end_service,
+  event_based_client_to_event_based_service,
+  event_based_client_to_task_based_service,
+  event_based_client_to_synchronous_service,
+  task_based_client_to_begin_end_service,
+  task_based_client_to_event_based_service,
+  task_based_client_to_task_based_service,
+  task_based_client_to_synchronous_service,
+  channel_client_to_begin_end_service,
+  channel_client_to_event_based_service,
+  channel_client_to_task_based_service,
 };
 
 inline constexpr std::size_t kProbeCount =
-    static_cast<std::size_t>(Probe::chain_long_synchronous) + 1;
+    static_cast<std::size_t>(Probe::channel_client_to_task_based_service) + 1;
 
 /// "abort-with-io-in-flight".
 std::string_view probe_name(Probe probe);

@@ -1,8 +1,9 @@
 // Replay file writing and strict parsing.
 #include "reports/replay_file.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,9 +18,11 @@ constexpr std::string_view kMagic = "lockstep-replay";
 constexpr std::size_t kMaxLineBytes = 64u << 20;  // a decision log of millions of decisions
 
 std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
+  return fmt::format("{:016x}", value);
+}
+
+bool is_sha256(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 bool parse_decimal(std::string_view text, std::uint64_t& out) {
@@ -64,6 +67,8 @@ std::string to_text(const ReplayFile& replay) {
   std::ostringstream text;
   text << kMagic << ' ' << kReplayFormatVersion << '\n'
        << "implementation " << one_line(replay.implementation) << '\n'
+       << "library " << one_line(replay.library) << '\n'
+       << "library-sha256 " << one_line(replay.library_sha256) << '\n'
        << "build " << one_line(replay.build) << '\n'
        << "suite " << one_line(replay.suite) << '\n'
        << "run-seed " << replay.run_seed << '\n'
@@ -110,31 +115,34 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
             std::to_string(kReplayFormatVersion) + "')";
     return std::nullopt;
   }
-  if (version != kReplayFormatVersion) {
+  if (version > kReplayFormatVersion || version < kOldestReadableReplayFormat) {
     error = "replay file format version " + std::to_string(version) +
             (version > kReplayFormatVersion ? " is newer than" : " is older than") +
-            " this lockstep's (" + std::to_string(kReplayFormatVersion) +
-            "): replay it with the lockstep that wrote it";
+            " this lockstep's (" + std::to_string(kOldestReadableReplayFormat) + " to " +
+            std::to_string(kReplayFormatVersion) + "): replay it with the lockstep that wrote it";
     return std::nullopt;
   }
 
-  static const char* const kKeys[] = {"implementation", "build", "suite", "run-seed",
-                                      "schedule", "seed", "strategy", "fault-plan",
-                                      "rule", "trace-hash", "explanation", "decisions"};
+  static const char* const kKeys[] = {
+      "implementation", "library",    "library-sha256", "build",    "suite",
+      "run-seed",       "schedule",   "seed",           "strategy", "fault-plan",
+      "rule",           "trace-hash", "explanation",    "decisions"};
   ReplayFile replay;
   std::size_t line_index = 1;
   for (const char* key : kKeys) {
+    const std::string_view expected_key(key);
+    if (version == 1 && (expected_key == "library" || expected_key == "library-sha256")) {
+      continue;  // version 1 had neither
+    }
     if (line_index >= lines.size() || (line_index + 1 == lines.size() && lines.back().empty())) {
       error = std::string("truncated replay file: missing '") + key + "' (line " +
               std::to_string(line_index + 1) + ")";
       return std::nullopt;
     }
     const std::string_view line = lines[line_index];
-    const std::string_view expected_key(key);
     if (!line.starts_with(expected_key) ||
         (line.size() > expected_key.size() && line[expected_key.size()] != ' ')) {
-      error = "line " + std::to_string(line_index + 1) + ": expected '" + std::string(key) +
-              "'";
+      error = "line " + std::to_string(line_index + 1) + ": expected '" + std::string(key) + "'";
       return std::nullopt;
     }
     const std::string_view value =
@@ -148,6 +156,11 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
     if (expected_key == "implementation") {
       replay.implementation = value;
       ok = !value.empty();
+    } else if (expected_key == "library") {
+      replay.library = value;
+    } else if (expected_key == "library-sha256") {
+      replay.library_sha256 = value;
+      ok = value.empty() || is_sha256(value);
     } else if (expected_key == "build") {
       replay.build = value;
     } else if (expected_key == "suite") {
@@ -241,6 +254,8 @@ bool write_replay_file(const ReplayFile& replay, const std::string& path, std::s
   return true;
 }
 
-std::string build_id() { return LOCKSTEP_BUILD_ID; }
+std::string build_id() {
+  return LOCKSTEP_BUILD_ID;
+}
 
 }  // namespace lockstep::reports

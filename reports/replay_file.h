@@ -1,7 +1,9 @@
 // The replay file: everything needed to re-execute one schedule, as versioned text.
 //
-//   lockstep-replay 1
+//   lockstep-replay 2
 //   implementation archetype-context-by-pointer
+//   library
+//   library-sha256
 //   build 0.1.0 GNU-12.2.0 RelWithDebInfo
 //   suite echo
 //   run-seed 1
@@ -16,8 +18,13 @@
 //   end
 //
 // One key per line, in this order; values run to the end of the line. The final `end` line
-// tells a complete file from a truncated one. A file of another format version is refused
-// with a message naming both versions. Parsing never throws and never crashes on any input
+// tells a complete file from a truncated one. For a plugin, `implementation` is the table's
+// name, `library` the absolute path it was loaded from and `library-sha256` the file's SHA-256:
+// a replay that no longer reproduces tells from it whether the implementation changed (a fix)
+// or the same build diverged (nondeterminism). For a bundled implementation both are empty and
+// `build` identifies the code. Version 1 files (no library lines; a plugin's `implementation`
+// was its path) still read; a file of any other version is refused with a message naming both
+// versions. Parsing never throws and never crashes on any input
 // (a fuzz test holds it to that); every error is one line naming the problem.
 #pragma once
 
@@ -30,10 +37,13 @@
 
 namespace lockstep::reports {
 
-inline constexpr int kReplayFormatVersion = 1;
+inline constexpr int kReplayFormatVersion = 2;
+inline constexpr int kOldestReadableReplayFormat = 1;
 
 struct ReplayFile {
   std::string implementation;
+  std::string library;         ///< a plugin's absolute path; empty for bundled code
+  std::string library_sha256;  ///< of that file; empty for bundled code
   std::string build;
   std::string suite;
   std::uint64_t run_seed = 0;

@@ -100,13 +100,14 @@ std::optional<IsolatedRerun> decode(const std::string& text) {
 std::optional<IsolatedRerun> rerun_isolated(const ShrinkSubject& subject, const DecisionLog& log,
                                             bool keep_chrome_trace,
                                             const harness::IsolationLimits& limits,
-                                            std::string& error) {
+                                            std::string& error, bool guided) {
   const harness::IsolatedOutcome isolated = harness::run_isolated(
       [&] {
         harness::ScheduleOptions options;
         options.keep_trace_events = keep_chrome_trace;
         const harness::ScheduleOutcome outcome = subject.suite->run(
-            *subject.implementation, subject.schedule_seed, make_replay_strategy(log), options);
+            *subject.implementation, subject.schedule_seed,
+            guided ? make_guided_strategy(log) : make_replay_strategy(log), options);
         IsolatedRerun rerun;
         rerun.still_fails = fails_on(outcome.world, subject.rule);
         rerun.trace_hash = outcome.world.run.trace_hash;

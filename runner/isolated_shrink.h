@@ -45,11 +45,14 @@ struct IsolatedRerun {
   std::string chrome_trace;  ///< only when asked for
 };
 
-/// Replays `log` in a child. nullopt with a one-line `error` if the child did not come back.
+/// Replays `log` in a child: exactly (the replay strategy, which stops where the run departs
+/// from the log), or with `guided` where it fits (make_guided_strategy: what a changed
+/// implementation can still be run on). nullopt with a one-line `error` if the child did not
+/// come back.
 std::optional<IsolatedRerun> rerun_isolated(const ShrinkSubject& subject, const DecisionLog& log,
                                             bool keep_chrome_trace,
                                             const harness::IsolationLimits& limits,
-                                            std::string& error);
+                                            std::string& error, bool guided = false);
 
 struct ShrunkReplay {
   reports::ReplayFile replay;  ///< the original's fields with the shrunk decisions, hash, text

@@ -9,8 +9,10 @@
 #include "reports/atomic_file.h"
 #include "reports/replay_file.h"
 #include "reports/report_merge.h"
+#include "reports/reproduce_token.h"
 #include "reports/schedule_digest.h"
 #include "reports/schedule_trace.h"
+#include "reports/shell_command.h"
 #include "runner/failure_shrinking.h"
 #include "runner/interrupt_signals.h"
 #include "runner/isolated_schedule.h"
@@ -66,14 +68,20 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
       reports::schedule_digest_term(suite.name, task.schedule_index, record.trace_hash);
   for (const std::string& rule : record.violations) {
     ++report.violations_by_rule[rule];
+    ++suite.violations_by_rule[rule];
   }
   if (!record.abnormal_outcome.empty()) {
     ++report.violations_by_rule[record.abnormal_outcome];
+    ++suite.violations_by_rule[record.abnormal_outcome];
   }
   if (!record.failed()) {
     return;
   }
   ++report.failed_schedules;
+  ++suite.failed_schedules;
+  for (const std::string& rule : record.rules()) {
+    ++report.failed_schedules_by_rule[rule];
+  }
   if (!report.first_failure_index || task.schedule_index < *report.first_failure_index) {
     report.first_failure_index = task.schedule_index;
   }
@@ -82,9 +90,57 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
   prune(fold.candidates, failures_kept);
 }
 
+// Only the rules --rule selects count: the record keeps the others out of every count.
+ScheduleRecord selected(ScheduleRecord record, const NameFilter& rule_filter) {
+  if (rule_filter.empty()) {
+    return record;
+  }
+  std::erase_if(record.violations,
+                [&](const std::string& rule) { return !rule_filter.matches(rule); });
+  if (!record.abnormal_outcome.empty() && !rule_filter.matches(record.abnormal_outcome)) {
+    record.abnormal_outcome.clear();
+  }
+  return record;
+}
+
+// The first violation --rule selects, or the outcome, in one line.
+std::string explanation_of(const harness::WorldResult& world, const NameFilter& rule_filter) {
+  for (const harness::Violation& violation : world.violations) {
+    if (rule_filter.matches(violation.rule)) {
+      return violation.to_text();
+    }
+  }
+  return world.violations.empty()
+             ? world.summary()
+             : std::string(outcome_name(world.run.outcome)) + ": " + world.run.message;
+}
+
+// How the report names an implementation, and its library.
+const ImplementationLabel* label_of(const RunOptions& options, std::size_t position) {
+  return position < options.labels.size() && options.labels[position] ? &*options.labels[position]
+                                                                      : nullptr;
+}
+
+// The command that re-runs one schedule alone: for a plugin its library's path.
+std::string schedule_command(const RunOptions& options, std::size_t position,
+                             const std::string& suite, std::uint64_t index) {
+  const ImplementationLabel* label = label_of(options, position);
+  const std::string implementation =
+      label && label->library ? label->library->path : options.implementations[position]->name;
+  return command_line(options, {"run", "--impl", implementation, "--suite", suite, "--seed",
+                                std::to_string(options.seed), "--strategy",
+                                options.strategy.to_text(), "--schedule", std::to_string(index)});
+}
+
+// The short string that regenerates the schedule (reproduce_token.h).
+std::string token_of(const RunOptions& options, const reports::ImplementationReport& entry,
+                     const reports::Failure& failure) {
+  return reports::to_text(reports::ReproduceToken{
+      entry.name, failure.suite, options.seed, failure.schedule_index, options.strategy.to_text()});
+}
+
 // Writes the replay file and the Chrome trace of one failure.
-bool write_failure_files(const RunOptions& options,
-                         const conformance::Implementation& implementation,
+bool write_failure_files(const RunOptions& options, const reports::ImplementationReport& entry,
                          reports::Failure& failure, const harness::ScheduleOutcome& outcome,
                          std::string& error) {
   const std::filesystem::path directory =
@@ -95,12 +151,13 @@ bool write_failure_files(const RunOptions& options,
     error = "cannot create '" + directory.string() + "': " + status.message();
     return false;
   }
-  // A plugin is named by its absolute path: only its file name goes into the stem, or the
-  // files would be written next to the library instead of under the report directory.
-  const std::string stem =
-      failure.file_stem(std::filesystem::path(implementation.name).filename().string());
+  const std::string stem = failure.file_stem(entry.file_name());
   reports::ReplayFile replay;
-  replay.implementation = implementation.name;
+  replay.implementation = entry.name;
+  if (entry.library) {
+    replay.library = entry.library->path;
+    replay.library_sha256 = entry.library->sha256;
+  }
   replay.build = reports::build_id();
   replay.suite = failure.suite;
   replay.run_seed = options.seed;
@@ -119,7 +176,7 @@ bool write_failure_files(const RunOptions& options,
     return false;
   }
   failure.replay_file = "failures/" + stem + ".replay";
-  failure.reproduce = "lockstep replay " + replay_path;
+  failure.reproduce = command_line(options, {"replay", replay_path});
   return true;
 }
 
@@ -127,10 +184,11 @@ bool write_failure_files(const RunOptions& options,
 // (with `nondeterministic` set) if it does not reproduce its trace hash.
 // A schedule that did not come back from its child: re-run it isolated (it must fail the same
 // way) and keep it with an empty decision log; its replay re-runs the original strategy.
-bool materialize_isolated(const RunOptions& options,
-                          const conformance::Implementation& implementation,
-                          const CandidateKey& key, const Candidate& candidate,
-                          reports::Failure& failure, bool& nondeterministic, std::string& error) {
+bool materialize_isolated(const RunOptions& options, std::size_t position,
+                          const reports::ImplementationReport& entry, const CandidateKey& key,
+                          const Candidate& candidate, reports::Failure& failure,
+                          bool& nondeterministic, std::string& error) {
+  const conformance::Implementation& implementation = *options.implementations[position];
   const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
   const std::uint64_t seed = schedule_seed(options.seed, key.first);
   const IsolatedSchedule again = run_schedule_isolated(
@@ -156,18 +214,19 @@ bool materialize_isolated(const RunOptions& options,
   failure.schedule_index = key.first;
   failure.explanation = again.explanation;
   failure.fault_plan = harness::FaultPlan::draw(seed).to_text();
-  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
-                      " --seed " + std::to_string(options.seed) + " --strategy " +
-                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
+  failure.reproduce = schedule_command(options, position, suite.name, key.first);
+  failure.reproduce_token = token_of(options, entry, failure);
   return options.report_directory.empty() ||
-         write_failure_files(options, implementation, failure, harness::ScheduleOutcome{}, error);
+         write_failure_files(options, entry, failure, harness::ScheduleOutcome{}, error);
 }
 
-bool materialize(const RunOptions& options, const conformance::Implementation& implementation,
-                 const CandidateKey& key, const Candidate& candidate, reports::Failure& failure,
-                 bool& nondeterministic, std::string& error) {
+bool materialize(const RunOptions& options, std::size_t position,
+                 const reports::ImplementationReport& entry, const CandidateKey& key,
+                 const Candidate& candidate, reports::Failure& failure, bool& nondeterministic,
+                 std::string& error) {
+  const conformance::Implementation& implementation = *options.implementations[position];
   if (is_isolation_rule(candidate.rules.front())) {
-    return materialize_isolated(options, implementation, key, candidate, failure, nondeterministic,
+    return materialize_isolated(options, position, entry, key, candidate, failure, nondeterministic,
                                 error);
   }
   const conformance::Suite& suite = conformance::suites()[candidate.registry_position];
@@ -188,18 +247,23 @@ bool materialize(const RunOptions& options, const conformance::Implementation& i
   failure.rule = candidate.rules.front();
   failure.schedule_seed = seed;
   failure.schedule_index = key.first;
-  failure.explanation = outcome.world.summary();
+  failure.explanation = explanation_of(outcome.world, options.rule_filter);
   failure.fault_plan = outcome.world.fault_plan.to_text();
   failure.trace_hash = outcome.world.run.trace_hash;
   failure.decisions = outcome.decisions.size();
-  failure.reproduce = "lockstep run --impl " + implementation.name + " --suite " + suite.name +
-                      " --seed " + std::to_string(options.seed) + " --strategy " +
-                      options.strategy.to_text() + " --schedule " + std::to_string(key.first);
+  failure.reproduce = schedule_command(options, position, suite.name, key.first);
+  failure.reproduce_token = token_of(options, entry, failure);
   return options.report_directory.empty() ||
-         write_failure_files(options, implementation, failure, outcome, error);
+         write_failure_files(options, entry, failure, outcome, error);
 }
 
 }  // namespace
+
+std::string command_line(const RunOptions& options, const std::vector<std::string>& words) {
+  std::vector<std::string> all = options.command;
+  all.insert(all.end(), words.begin(), words.end());
+  return reports::shell_command(all);
+}
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index) {
   return hash_mix(hash_mix(kHashSeed, run_seed), schedule_index);
@@ -220,6 +284,11 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   report.shards = {options.shard_index};
   report.shard_count = options.shard_count;
   report.failures_kept = options.failures_kept;
+  report.lockstep_version = reports::lockstep_version();
+  report.build = reports::build_id();
+  report.rule_filter = options.rule_filter.to_text();
+  report.max_failures = options.max_failures;
+  report.verdict_policy = options.verdict_policy;
 
   std::vector<ImplementationFold> folds(options.implementations.size());
   std::vector<SuitePairing> pairings;
@@ -227,7 +296,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   for (std::size_t position = 0; position < options.implementations.size(); ++position) {
     const conformance::Implementation& implementation = *options.implementations[position];
     reports::ImplementationReport& entry = folds[position].report;
-    entry.name = implementation.name;
+    const ImplementationLabel* label = label_of(options, position);
+    entry.name = label ? label->name : implementation.name;
+    entry.library = label ? label->library : std::nullopt;
     entry.kind = implementation.kind;
     entry.expected_rule = implementation.breaks;
     std::vector<std::string> suite_names;
@@ -237,14 +308,17 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
       const bool selected = options.suites.empty() ||
                             std::find(options.suites.begin(), options.suites.end(), suite.name) !=
                                 options.suites.end();
-      if (!selected || !suite.applies(implementation)) {
+      const bool checks_a_selected_rule =
+          options.rule_filter.empty() || !rules_selected(suite.rules, options.rule_filter).empty();
+      if (!selected || !checks_a_selected_rule || !suite.applies(implementation)) {
         continue;
       }
       pairings.push_back(SuitePairing{position, entry.suites.size(), registry_position});
       entry.suites.push_back(reports::SuiteRun{suite.name, 0});
       suite_names.push_back(suite.name);
     }
-    entry.rules_checked = rules_checked_by(suite_names);
+    entry.rules_checked = rules_selected(rules_checked_by(suite_names), options.rule_filter);
+    entry.expectation = expectation_of(implementation, suite_names, options.rule_filter);
   }
 
   const ScheduleTaskSpace space(pairings, options.time_seconds ? std::nullopt : options.runs,
@@ -276,20 +350,31 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
                     schedule_options);
       return ScheduleRecord::from(task_number, outcome.world);
     };
-    return options.isolate
-               ? run_schedule_isolated(task_number, run_here,
-                                       schedule_isolation_limits(options.schedule_timeout_ms))
-                     .record
-               : run_here();
+    return selected(options.isolate ? run_schedule_isolated(
+                                          task_number, run_here,
+                                          schedule_isolation_limits(options.schedule_timeout_ms))
+                                          .record
+                                    : run_here(),
+                    options.rule_filter);
   };
+  std::uint64_t unexpected_failures = 0;
   const RecordSink sink = [&](const ScheduleRecord& record) {
     const ScheduleTask task = space.at(record.task);
-    fold(folds[task.pairing.implementation_position], task, record, options.failures_kept);
+    ImplementationFold& implementation_fold = folds[task.pairing.implementation_position];
+    fold(implementation_fold, task, record, options.failures_kept);
+    const reports::Expectation expectation = implementation_fold.report.expectation;
+    const bool failure_expected =
+        options.verdict_policy == "self-check" && (expectation == reports::Expectation::caught ||
+                                                   expectation == reports::Expectation::not_judged);
+    unexpected_failures += record.failed() && !failure_expected ? 1 : 0;
     observer.schedule_finished(record.failed());
     announce_finished(false);
   };
   WorkerSettings settings;
   settings.jobs = options.jobs;
+  if (options.max_failures > 0) {
+    settings.stop_requested = [&] { return unexpected_failures >= options.max_failures; };
+  }
   if (options.time_seconds) {
     settings.deadline_seconds = real_host_seconds() + static_cast<double>(*options.time_seconds);
   }
@@ -297,6 +382,8 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
       space, settings, run_task, sink, [&] { observer.tick(); }, result.error);
   result.interrupt_signal = interrupt_signal();
   report.interrupted = result.interrupt_signal != 0;
+  report.stopped_at_max_failures =
+      options.max_failures > 0 && unexpected_failures >= options.max_failures;
   observer.schedules_finished();
   if (!ran) {
     return result;
@@ -307,7 +394,7 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
     ImplementationFold& fold = folds[position];
     for (const auto& [key, candidate] : fold.candidates) {
       reports::Failure failure;
-      if (!materialize(options, *options.implementations[position], key, candidate, failure,
+      if (!materialize(options, position, fold.report, key, candidate, failure,
                        result.nondeterministic, result.error)) {
         return result;
       }
@@ -320,7 +407,7 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   // during the shrinks stops them, and the report says it was interrupted: which shrinks
   // finished depends on when it came.
   if (report.shrink_runs > 0 && !report.interrupted) {
-    if (!shrink_kept_failures(options, report, result.error)) {
+    if (!shrink_kept_failures(options, report, observer, result.error)) {
       return result;
     }
     result.interrupt_signal = interrupt_signal();

@@ -21,6 +21,7 @@
 
 #include "conformance/registry/implementations.h"
 #include "reports/run_report.h"
+#include "runner/name_filter.h"
 #include "runner/run_observer.h"
 #include "scheduler/strategy.h"
 
@@ -31,8 +32,18 @@ namespace lockstep::runner {
 /// millisecond each (a fork per schedule); 200 keeps the main job well within half a minute.
 inline constexpr std::uint64_t kDefaultShrinkRuns = 200;
 
+/// How a report names an implementation it did not get from the registry: a plugin by its
+/// table's name, with its library.
+struct ImplementationLabel {
+  std::string name;
+  std::optional<reports::LibraryIdentity> library;
+};
+
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
+  /// Parallel to `implementations` (or empty): a plugin's name and library. Where absent, an
+  /// implementation is reported under its registry name.
+  std::vector<std::optional<ImplementationLabel>> labels;
   std::vector<std::string> suites;  ///< empty: every suite that applies
   /// Exactly one budget is set by the caller.
   std::optional<std::uint64_t> runs;
@@ -52,7 +63,22 @@ struct RunOptions {
   /// With a report directory: the edited schedules each shrunk failure may spend (each in a
   /// child process); 0 turns shrinking off.
   std::uint64_t shrink_runs = kDefaultShrinkRuns;
+  /// --rule: violations of other rules (and outcomes) are not counted; only suites that check a
+  /// selected rule run (every suite when the filter selects outcomes only).
+  NameFilter rule_filter;
+  /// --max-failures N: stop taking schedules once N schedules failed unexpectedly (0: never).
+  /// Under the self-check verdict the failures of a mutant that is expected to be caught do not
+  /// count. With --jobs 1 the stop is deterministic; with more, the schedules already running
+  /// finish and are counted too.
+  std::uint64_t max_failures = 0;
+  /// "self-check" or "plain" (RunReport::verdict_policy).
+  std::string verdict_policy = "self-check";
+  /// The words that start a printed lockstep command (the reproduce lines), unquoted.
+  std::vector<std::string> command{"lockstep"};
 };
+
+/// `command` followed by `words`, shell-quoted: a line that runs as printed.
+std::string command_line(const RunOptions& options, const std::vector<std::string>& words);
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);
 /// The seed of the strategy of a schedule (PCT's priorities, random walk's choices).

@@ -23,6 +23,10 @@ bool should_stop(const WorkerSettings& settings) {
          (settings.deadline_seconds && real_host_seconds() >= *settings.deadline_seconds);
 }
 
+bool caller_stops(const WorkerSettings& settings) {
+  return settings.stop_requested && settings.stop_requested();
+}
+
 bool write_all(int descriptor, const std::string& text) {
   std::size_t written = 0;
   while (written < text.size()) {
@@ -74,7 +78,7 @@ bool run_in_process(std::optional<std::uint64_t> task_count, const WorkerSetting
                     const LineTask& run_task, const LineSink& sink, const IdleTick& tick,
                     std::string& error) {
   for (std::uint64_t task = 0; !task_count || task < *task_count; ++task) {
-    if (should_stop(settings)) {
+    if (should_stop(settings) || caller_stops(settings)) {
       break;
     }
     if (!sink(run_task(task))) {
@@ -128,7 +132,7 @@ bool run_line_tasks(std::optional<std::uint64_t> task_count, const WorkerSetting
   bool forwarded = false;
   std::size_t open_pipes = workers.size();
   while (open_pipes > 0) {
-    if (interrupt_signal() != 0 && !forwarded) {
+    if ((interrupt_signal() != 0 || caller_stops(settings)) && !forwarded) {
       for (const Worker& worker : workers) {
         ::kill(worker.process, SIGTERM);
       }

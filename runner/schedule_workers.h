@@ -12,7 +12,8 @@
 //
 // Stopping: after the last task; at the deadline (--time), checked before each task; on
 // SIGINT/SIGTERM, after the schedules in progress (the parent forwards one SIGTERM to each
-// worker and reads until every pipe closes).
+// worker and reads until every pipe closes); when the caller's stop_requested says so
+// (--max-failures), checked in this process after each folded result, the same way.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,9 @@ namespace lockstep::runner {
 struct WorkerSettings {
   unsigned jobs = 1;
   std::optional<double> deadline_seconds;  ///< on real_host_seconds()'s clock
+  /// Asked in the calling process after each result is taken; true stops the run like a
+  /// signal does (the tasks in progress finish), without marking it interrupted.
+  std::function<bool()> stop_requested;
 };
 
 /// A task's result as one line: no newline in it, and not starting with "! " (which reports

@@ -40,7 +40,26 @@ TEST(ReplayFile, RoundTrips) {
   const auto parsed = parse_replay_file(to_text(sample()), error);
   ASSERT_TRUE(parsed) << error;
   EXPECT_EQ(*parsed, sample());
-  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 1\n", 0), 0u);
+  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 2\n", 0), 0u);
+  ReplayFile plugin = sample();
+  plugin.implementation = "vendor-channel";
+  plugin.library = "/opt/vendor/libvendor channel.so";
+  plugin.library_sha256 = std::string(64, 'a');
+  const auto parsed_plugin = parse_replay_file(to_text(plugin), error);
+  ASSERT_TRUE(parsed_plugin) << error;
+  EXPECT_EQ(*parsed_plugin, plugin);
+}
+
+// Version 1 files (no library lines; a plugin named by its path) still replay.
+TEST(ReplayFile, VersionOneFilesStillRead) {
+  std::string text = to_text(sample());
+  text.replace(0, std::string("lockstep-replay 2").size(), "lockstep-replay 1");
+  text.erase(text.find("library "), std::string("library \nlibrary-sha256 \n").size());
+  ASSERT_EQ(text.find("library"), std::string::npos) << text;
+  std::string error;
+  const auto parsed = parse_replay_file(text, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(*parsed, sample());
 }
 
 TEST(ReplayFile, NewlinesInValuesCannotBreakTheFormat) {
@@ -70,7 +89,8 @@ TEST(ReplayFile, BadInputsAreNamed) {
   expect_error("", "empty");
   expect_error("hello\n", "not a lockstep replay file");
   expect_error("lockstep-replay two\n", "malformed version");
-  expect_error("lockstep-replay 2\nimplementation x\n", "version 2 is newer than this lockstep's (1)");
+  expect_error("lockstep-replay 3\nimplementation x\n",
+               "version 3 is newer than this lockstep's (1 to 2)");
   expect_error("lockstep-replay 0\n", "older than");
   std::string corrupted = good;
   corrupted.replace(corrupted.find("seed 1197"), 9, "seed x197");
@@ -85,6 +105,9 @@ TEST(ReplayFile, BadInputsAreNamed) {
   swapped.replace(swapped.find("suite"), 5, "suits");
   expect_error(swapped, "expected 'suite'");
   expect_error(good + "more\n", "unexpected text after 'end'");
+  std::string bad_sha = good;
+  bad_sha.replace(bad_sha.find("library-sha256 ") + 15, 0, "xyz");
+  expect_error(bad_sha, "invalid value for 'library-sha256'");
   std::string control = good;
   control.replace(control.find("AM5 at"), 1, std::string(1, '\x01'));
   expect_error(control, "control characters");

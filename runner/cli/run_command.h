@@ -1,10 +1,14 @@
 // `lockstep run`: the command-line face of the runner. It checks and completes the options
-// (strategy, shard, budget, suites, implementations: a plugin always runs isolated), prints the
-// banner, a line per implementation and the failures with their reproduce commands, writes the
-// report directory and turns the outcome into the exit code.
+// (strategy, shard, from the flag or the CI environment, budget, filters of implementations,
+// suites and rules, the verdict policy: a plugin always runs isolated), re-runs the failure
+// database first when asked, prints the banner, a line per implementation and the failures with
+// their reproduce commands, writes the report directory (and the CI annotations) and turns the
+// outcome into the exit code: under the self-check verdict 0 when every implementation did what
+// the run expected of it (runner/suite_rules.h), under --plain-verdict 0 when every rule held.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,18 +19,41 @@ namespace lockstep::cli {
 
 /// What the command line says beyond RunOptions, before it is checked.
 struct RunSettings {
-  std::vector<std::string> names;
+  std::vector<std::string> names;   ///< --impl: names, filters, plugin paths
+  std::vector<std::string> suites;  ///< --suite filters
+  std::vector<std::string> rules;   ///< --rule filters
   std::string strategy_text = "random";
   std::string shard_text;
+  std::optional<std::uint64_t> shard_count;  ///< --shard-count (the environment gives the index)
   bool time_given = false;
   bool schedule_given = false;
   std::uint64_t runs = 1000;
   std::uint64_t time_seconds = 0;
   std::uint64_t schedule = 0;
+  bool fail_fast = false;
+  std::uint64_t max_failures = 0;
+  bool plain_verdict = false;
+  bool rerun_failed = false;
+  std::string annotations;  ///< "", "github" or "sarif"
 };
 
 /// Runs `lockstep run`; `resolver` keeps loaded plugins alive for the run.
 int run_command(runner::RunOptions& options, const RunSettings& settings,
                 runner::ImplementationResolver& resolver);
+
+/// Resolves --impl arguments: bundled names, --gtest_filter-style patterns over bundled names
+/// (registry order, each once), and plugin paths (loaded). False with a one-line `error`.
+bool select_implementations(const std::vector<std::string>& arguments,
+                            runner::ImplementationResolver& resolver,
+                            std::vector<const conformance::Implementation*>& selected,
+                            std::string& error);
+
+/// Resolves --suite filters into suite names (empty: every suite). False with `error`.
+bool select_suites(const std::vector<std::string>& arguments, std::vector<std::string>& suites,
+                   std::string& error);
+
+/// Parses --rule filters; a name without a wildcard must be a catalogue rule or an outcome.
+std::optional<runner::NameFilter> parse_rule_filter(const std::vector<std::string>& arguments,
+                                                    std::string& error);
 
 }  // namespace lockstep::cli

@@ -217,16 +217,20 @@ std::string self_check_line(const reports::RunReport& report, const Terminal& te
     for (const reports::ImplementationReport& entry : report.implementations) {
       failing += entry.passed() ? 0 : 1;
     }
-    return fmt::format("verdict (plain): {} of {} implementation(s) broke a rule: {}\n", failing,
-                       report.implementations.size(),
-                       report.all_passed() ? terminal.green("PASS") : terminal.red("FAIL"));
+    return fmt::format("verdict (plain): {}, {} of {} implementation(s) broke a rule\n",
+                       report.all_passed() ? terminal.green("PASS") : terminal.red("FAIL"), failing,
+                       report.implementations.size());
   }
-  std::string line = fmt::format(
-      "self-check: {} of {} implementation(s) as expected ({} passed, {} mutant(s) caught on "
-      "their declared rule{}): {}\n",
-      held, report.implementations.size(), passed, caught,
-      other > 0 ? fmt::format(", {} not judged or not applicable", other) : "",
-      broken.empty() ? terminal.green("PASS") : terminal.red("FAIL"));
+  std::string detail = fmt::format("{} passed", passed);
+  if (caught > 0) {
+    detail += fmt::format(", {} mutant(s) caught on their declared rule", caught);
+  }
+  if (other > 0) {
+    detail += fmt::format(", {} not judged or not applicable", other);
+  }
+  std::string line = fmt::format("self-check: {}, {} of {} implementation(s) as expected ({})\n",
+                                 broken.empty() ? terminal.green("PASS") : terminal.red("FAIL"),
+                                 held, report.implementations.size(), detail);
   for (const std::string& item : broken) {
     line += "  not as expected: " + item + "\n";
   }

@@ -59,7 +59,11 @@ std::optional<EnvironmentShard> shard_from_environment(std::optional<std::uint64
       continue;  // --shard-count alone: a total waiting for an index variable
     }
     if (!index || !total) {
-      error = "of the shard variables " + names + " only one is set";
+      error = source.total_variable == nullptr
+                  ? std::string(source.index_variable) +
+                        " is set: give the number of shards with --shard-count N (or --shard "
+                        "1/1 to run every schedule here)"
+                  : "of the shard variables " + names + " only one is set";
       return std::nullopt;
     }
     if (source.total_variable != nullptr && shard_count && *shard_count != *total) {

@@ -87,7 +87,7 @@ TEST(Cli, AMutantCaughtOnItsRuleIsAnExpectedFailure) {
   EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
   EXPECT_NE(outcome.output.find("(expected: mutant caught on AM5)"), std::string::npos)
       << outcome.output;
-  EXPECT_NE(outcome.output.find("self-check: 1 of 1 implementation(s) as expected"),
+  EXPECT_NE(outcome.output.find("self-check: PASS, 1 of 1 implementation(s) as expected"),
             std::string::npos)
       << outcome.output;
   // A mutant that escapes (two schedules do not reach close-not-closed's rare path) fails it.
@@ -257,7 +257,22 @@ TEST(CliIsolation, CrashingAndHangingPluginsBecomeReproducibleFailures) {
     EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
     EXPECT_NE(replayed.output.find("reproduced " + rule + " under isolation"), std::string::npos)
         << replayed.output;
+    // The line that debugs it, runnable as printed.
+    const std::string debug = "to debug it in this process: gdb --args " + replay + " --in-process";
+    EXPECT_NE(replayed.output.find(debug), std::string::npos) << replayed.output;
   }
+  // --in-process runs the crash here, for the debugger: this process dies of it.
+  const auto directory = fresh_directory("lockstep-cli-isolation-in-process");
+  ASSERT_EQ(
+      run_lockstep(std::string("run --impl ") + TEST_PLUGIN_CRASHES +
+                   " --suite channel --runs 1 --timeout-ms 20000 --report " + directory.string())
+          .exit_code,
+      1);
+  const std::string replay = read_report(directory)["implementations"][0]["failures"][0]["replay"];
+  const Outcome here = run_printed(replay + " --in-process");
+  EXPECT_NE(here.exit_code, 0) << here.output;
+  EXPECT_NE(here.output.find("in this process"), std::string::npos) << here.output;
+  EXPECT_EQ(here.output.find("reproduced"), std::string::npos) << here.output;
 }
 
 }  // namespace

@@ -114,7 +114,13 @@ std::optional<IsolatedRerun> rerun_isolated(const ShrinkSubject& subject, const 
         rerun.steps = outcome.world.run.steps;
         rerun.explanation = outcome.world.summary();
         if (keep_chrome_trace) {
-          rerun.chrome_trace = reports::chrome_trace_json(outcome.trace);
+          reports::TraceContext context;
+          context.process_name = "lockstep: " + subject.implementation->name + ", suite " +
+                                 subject.suite->name + " (" + subject.rule + ", shrunk)";
+          for (const harness::Violation& violation : outcome.world.violations) {
+            context.violation_texts.push_back(violation.to_text());
+          }
+          rerun.chrome_trace = reports::chrome_trace_json(outcome.trace, context);
         }
         return encode(rerun);
       },

@@ -139,6 +139,22 @@ std::string token_of(const RunOptions& options, const reports::ImplementationRep
       entry.name, failure.suite, options.seed, failure.schedule_index, options.strategy.to_text()});
 }
 
+}  // namespace
+
+reports::TraceContext trace_context(const reports::ImplementationReport& entry,
+                                    const reports::Failure& failure,
+                                    const harness::WorldResult& world) {
+  reports::TraceContext context;
+  context.process_name = "lockstep: " + entry.name + ", suite " + failure.suite + ", schedule " +
+                         std::to_string(failure.schedule_index);
+  for (const harness::Violation& violation : world.violations) {
+    context.violation_texts.push_back(violation.to_text());
+  }
+  return context;
+}
+
+namespace {
+
 // Writes the replay file and the Chrome trace of one failure.
 bool write_failure_files(const RunOptions& options, const reports::ImplementationReport& entry,
                          reports::Failure& failure, const harness::ScheduleOutcome& outcome,
@@ -172,7 +188,10 @@ bool write_failure_files(const RunOptions& options, const reports::Implementatio
   const std::string replay_path = (directory / (stem + ".replay")).string();
   if (!reports::write_replay_file(replay, replay_path, error) ||
       !reports::write_file_atomically((directory / (stem + ".trace.json")).string(),
-                                      reports::chrome_trace_json(outcome.trace), error)) {
+                                      reports::chrome_trace_json(outcome.trace,
+                                                                 trace_context(entry, failure,
+                                                                               outcome.world)),
+                                      error)) {
     return false;
   }
   failure.replay_file = "failures/" + stem + ".replay";

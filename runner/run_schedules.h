@@ -20,7 +20,9 @@
 #include <vector>
 
 #include "conformance/registry/implementations.h"
+#include "harness/host/world.h"
 #include "reports/run_report.h"
+#include "reports/schedule_trace.h"
 #include "runner/name_filter.h"
 #include "runner/run_observer.h"
 #include "scheduler/strategy.h"
@@ -76,6 +78,11 @@ struct RunOptions {
   /// The words that start a printed lockstep command (the reproduce lines), unquoted.
   std::vector<std::string> command{"lockstep"};
 };
+
+/// The Chrome trace's process name and violation explanations for a failure's schedule.
+reports::TraceContext trace_context(const reports::ImplementationReport& entry,
+                                    const reports::Failure& failure,
+                                    const harness::WorldResult& world);
 
 /// `command` followed by `words`, shell-quoted: a line that runs as printed.
 std::string command_line(const RunOptions& options, const std::vector<std::string>& words);

@@ -127,7 +127,12 @@ bool show(const harness::ScheduleOutcome& outcome, const ReplayOptions& options)
   }
   if (!options.chrome_trace_path.empty()) {
     std::ofstream trace(options.chrome_trace_path, std::ios::binary | std::ios::trunc);
-    trace << reports::chrome_trace_json(outcome.trace);
+    reports::TraceContext context;
+    context.process_name = "lockstep replay " + options.replay_path;
+    for (const harness::Violation& violation : outcome.world.violations) {
+      context.violation_texts.push_back(violation.to_text());
+    }
+    trace << reports::chrome_trace_json(outcome.trace, context);
     if (!trace) {
       usage_error("cannot write '" + options.chrome_trace_path + "'");
       return false;

@@ -1,9 +1,9 @@
 // Task numbering and the record line format.
 #include "runner/schedule_tasks.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -88,9 +88,7 @@ ScheduleRecord ScheduleRecord::from(std::uint64_t task, const harness::WorldResu
 }
 
 std::string ScheduleRecord::to_line() const {
-  char head[64];
-  std::snprintf(head, sizeof(head), "%" PRIu64 " %016" PRIx64, task, trace_hash);
-  std::string line = head;
+  std::string line = fmt::format("{} {:016x}", task, trace_hash);
   line += " " + (abnormal_outcome.empty() ? std::string("-") : abnormal_outcome);
   for (const std::string& rule : violations) {
     line += " " + rule;

@@ -501,8 +501,10 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
     std::printf("re-ran %zu known failure(s) from %s/%s\n", reruns.reruns.size(),
                 options.report_directory.c_str(), runner::kKnownFailuresDirectory);
     for (const reports::Rerun& rerun : reruns.reruns) {
-      std::printf("  %-11s %s (%s): %s\n", rerun.result.c_str(), rerun.file.c_str(),
-                  rerun.rule.c_str(), rerun.explanation.c_str());
+      std::fputs(fmt::format("  {:<11} {} ({}): {}\n", rerun.result, rerun.file, rerun.rule,
+                             rerun.explanation)
+                     .c_str(),
+                 stdout);
     }
     std::fflush(stdout);
   }

@@ -41,19 +41,4 @@ struct RunSettings {
 int run_command(runner::RunOptions& options, const RunSettings& settings,
                 runner::ImplementationResolver& resolver);
 
-/// Resolves --impl arguments: bundled names, --gtest_filter-style patterns over bundled names
-/// (registry order, each once), and plugin paths (loaded). False with a one-line `error`.
-bool select_implementations(const std::vector<std::string>& arguments,
-                            runner::ImplementationResolver& resolver,
-                            std::vector<const conformance::Implementation*>& selected,
-                            std::string& error);
-
-/// Resolves --suite filters into suite names (empty: every suite). False with `error`.
-bool select_suites(const std::vector<std::string>& arguments, std::vector<std::string>& suites,
-                   std::string& error);
-
-/// Parses --rule filters; a name without a wildcard must be a catalogue rule or an outcome.
-std::optional<runner::NameFilter> parse_rule_filter(const std::vector<std::string>& arguments,
-                                                    std::string& error);
-
 }  // namespace lockstep::cli

@@ -90,10 +90,9 @@ int list_command(const std::string& format) {
   }
   std::string text = "implementations:\n";
   for (const auto& implementation : implementations) {
-    text += fmt::format("  {:<{}} {:<9} {:<5} {}\n", implementation.name, name_width,
-                        implementation.kind,
-                        implementation.breaks.empty() ? "-" : implementation.breaks,
-                        implementation.description);
+    text += fmt::format(
+        "  {:<{}} {:<9} {:<5} {}\n", implementation.name, name_width, implementation.kind,
+        implementation.breaks.empty() ? "-" : implementation.breaks, implementation.description);
   }
   text += "suites:\n";
   for (const auto& suite : suites) {

@@ -48,6 +48,14 @@ void ProgressDisplay::print_line(const std::string& line) {
   tick();
 }
 
+void ProgressDisplay::print_note(const std::string& line) {
+  erase();
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+  tick();
+}
+
 void ProgressDisplay::tick() {
   if (!terminal_.progress_bar) {
     return;

@@ -27,6 +27,8 @@ class ProgressDisplay {
   void schedule_finished(bool failed);
   /// Prints a line (with its newline) on stdout, above the bar.
   void print_line(const std::string& line);
+  /// The same on stderr (a note, "lockstep: ..."), so it never lands inside the bar.
+  void print_note(const std::string& line);
   /// Redraws if a tenth of a second has passed since the last drawing.
   void tick();
   /// Erases the bar (the schedules are done).

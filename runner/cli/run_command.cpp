@@ -230,8 +230,19 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
     std::printf("interrupted by %s: the report covers the schedules that finished\n",
                 runner::interrupt_signal_name(result.interrupt_signal));
     // A finding before the interruption is still a finding; otherwise say that the run did not
-    // finish, the way shells report a signal.
-    return report.verdict_passed() ? 128 + result.interrupt_signal : kExitViolation;
+    // finish, the way shells report a signal. A mutant not caught yet has not escaped: its
+    // schedules were cut short.
+    bool unexpected = !report.verdict_passed();
+    if (report.verdict_policy == "self-check") {
+      unexpected = false;
+      for (const reports::ImplementationReport& entry : report.implementations) {
+        unexpected = unexpected || (!entry.expectation_held() && entry.outcome() != "escaped");
+      }
+      for (const reports::Rerun& rerun : report.reruns) {
+        unexpected = unexpected || (rerun.result == "still-fails" && !rerun.expected);
+      }
+    }
+    return unexpected ? kExitViolation : 128 + result.interrupt_signal;
   }
   return report.verdict_passed() ? kExitPass : kExitViolation;
 }

@@ -64,8 +64,7 @@ void CommandLineObserver::shrinks_started(std::size_t count, std::uint64_t budge
 
 void CommandLineObserver::shrink_finished(const std::string& stem, const std::string& note) {
   if (!note.empty()) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "lockstep: %s: %s\n", stem.c_str(), note.c_str());
+    display_.print_note("lockstep: " + stem + ": " + note + "\n");
   }
   display_.shrink_done();
 }

@@ -148,13 +148,14 @@ TEST(CliRunOptions, TimeBudgetRunsUntilTheTimeIsUp) {
 }
 
 // Starts a long run, waits until it has finished some schedules, then signals it.
-void interrupt_long_run(int signal_number, const std::string& jobs) {
-  const auto directory =
-      fresh_directory("lockstep-cli-interrupt-" + std::to_string(signal_number) + "-" + jobs);
+// `verdict`: " --plain-verdict" or "" (the self-check).
+void interrupt_long_run(int signal_number, const std::string& jobs, const std::string& verdict) {
+  const auto directory = fresh_directory("lockstep-cli-interrupt-" + std::to_string(signal_number) +
+                                         "-" + jobs + (verdict.empty() ? "" : "-plain"));
   std::filesystem::create_directories(directory);
   const Started started =
       start_lockstep("run --impl archetype --impl archetype-context-by-pointer --time 30 --jobs " +
-                         jobs + " --plain-verdict --report " + (directory / "report").string(),
+                         jobs + verdict + " --report " + (directory / "report").string(),
                      directory / "output.txt");
   ASSERT_GT(started.process, 0);
   // The banner is printed before the first schedule; give it a moment of schedules after.
@@ -165,8 +166,8 @@ void interrupt_long_run(int signal_number, const std::string& jobs) {
   kill(started.process, signal_number);
   const Outcome outcome = started.wait();
   // The mutant breaks AM5 within a few schedules: under --plain-verdict a finding, so exit 1
-  // rather than 128+signal.
-  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  // rather than 128+signal; under the self-check an expected one, so 128+signal.
+  EXPECT_EQ(outcome.exit_code, verdict.empty() ? 128 + signal_number : 1) << outcome.output;
   EXPECT_NE(outcome.output.find("interrupted by SIG"), std::string::npos) << outcome.output;
   const nlohmann::json report = read_report(directory / "report");
   EXPECT_EQ(report["interrupted"], true);
@@ -176,11 +177,12 @@ void interrupt_long_run(int signal_number, const std::string& jobs) {
 }
 
 TEST(CliRunOptions, SigintStillWritesAValidReport) {
-  interrupt_long_run(SIGINT, "1");
+  interrupt_long_run(SIGINT, "1", " --plain-verdict");
+  interrupt_long_run(SIGINT, "1", "");
 }
 
 TEST(CliRunOptions, SigtermStopsWorkersAndStillWritesAValidReport) {
-  interrupt_long_run(SIGTERM, "2");
+  interrupt_long_run(SIGTERM, "2", " --plain-verdict");
 }
 
 }  // namespace

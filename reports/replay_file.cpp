@@ -1,15 +1,16 @@
 // Replay file writing and strict parsing.
 #include "reports/replay_file.h"
 
-#include "reports/atomic_file.h"
+#include <fmt/format.h>
 
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
 #include <vector>
+
+#include "reports/atomic_file.h"
 
 namespace lockstep::reports {
 
@@ -19,9 +20,11 @@ constexpr std::string_view kMagic = "lockstep-replay";
 constexpr std::size_t kMaxLineBytes = 64u << 20;  // a decision log of millions of decisions
 
 std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
+  return fmt::format("{:016x}", value);
+}
+
+bool is_sha256(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 bool parse_decimal(std::string_view text, std::uint64_t& out) {
@@ -66,6 +69,8 @@ std::string to_text(const ReplayFile& replay) {
   std::ostringstream text;
   text << kMagic << ' ' << kReplayFormatVersion << '\n'
        << "implementation " << one_line(replay.implementation) << '\n'
+       << "library " << one_line(replay.library) << '\n'
+       << "library-sha256 " << one_line(replay.library_sha256) << '\n'
        << "build " << one_line(replay.build) << '\n'
        << "suite " << one_line(replay.suite) << '\n'
        << "run-seed " << replay.run_seed << '\n'
@@ -122,21 +127,26 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
             "): replay it with the lockstep that wrote it";
     return std::nullopt;
   }
-  if (version < kReplayFormatVersion) {
+  if (version < kOldestReadableReplayFormat) {
     error = "replay file format version " + std::to_string(version) +
-            " is older than this lockstep's (" + std::to_string(kReplayFormatVersion) +
+            " is older than this lockstep's (" + std::to_string(kOldestReadableReplayFormat) +
+            " to " + std::to_string(kReplayFormatVersion) +
             "): the suites have changed since, so its decisions would replay another schedule; "
             "replay it with the lockstep that wrote it, or re-run its schedule with this one";
     return std::nullopt;
   }
 
-  static const char* const kKeys[] = {"implementation", "build",      "suite",      "run-seed",
-                                      "schedule",       "seed",       "strategy",   "pct-steps",
-                                      "fault-plan",     "rule",       "trace-hash", "explanation",
-                                      "decisions"};
+  static const char* const kKeys[] = {
+      "implementation", "library",  "library-sha256", "build",      "suite",
+      "run-seed",       "schedule", "seed",           "strategy",   "pct-steps",
+      "fault-plan",     "rule",     "trace-hash",     "explanation", "decisions"};
   ReplayFile replay;
   std::size_t line_index = 1;
   for (const char* key : kKeys) {
+    const std::string_view expected_key(key);
+    if (version == 2 && (expected_key == "library" || expected_key == "library-sha256")) {
+      continue;  // version 2 had neither
+    }
     if (line_index >= lines.size() || (line_index + 1 == lines.size() && lines.back().empty())) {
       error = std::string("truncated replay file: missing '") + key + "' (line " +
               std::to_string(line_index + 1) + ")";
@@ -156,11 +166,9 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
       }
     }
     const std::string_view line = lines[line_index];
-    const std::string_view expected_key(key);
     if (!line.starts_with(expected_key) ||
         (line.size() > expected_key.size() && line[expected_key.size()] != ' ')) {
-      error = "line " + std::to_string(line_index + 1) + ": expected '" + std::string(key) +
-              "'";
+      error = "line " + std::to_string(line_index + 1) + ": expected '" + std::string(key) + "'";
       return std::nullopt;
     }
     const std::string_view value =
@@ -174,6 +182,11 @@ std::optional<ReplayFile> parse_replay_file(std::string_view text, std::string& 
     if (expected_key == "implementation") {
       replay.implementation = value;
       ok = !value.empty();
+    } else if (expected_key == "library") {
+      replay.library = value;
+    } else if (expected_key == "library-sha256") {
+      replay.library_sha256 = value;
+      ok = value.empty() || is_sha256(value);
     } else if (expected_key == "build") {
       replay.build = value;
     } else if (expected_key == "suite") {
@@ -253,6 +266,8 @@ bool write_replay_file(const ReplayFile& replay, const std::string& path, std::s
   return write_file_atomically(path, to_text(replay), error);
 }
 
-std::string build_id() { return LOCKSTEP_BUILD_ID; }
+std::string build_id() {
+  return LOCKSTEP_BUILD_ID;
+}
 
 }  // namespace lockstep::reports

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "reports/schedule_digest.h"
 
@@ -21,7 +22,10 @@ std::string budget_text(const RunReport& report) {
 }
 
 std::string shape_of(const ImplementationReport& implementation) {
-  std::string text = implementation.name + " [";
+  // A plugin's library must be the same file in every shard.
+  std::string text = implementation.name +
+                     (implementation.library ? " (SHA-256 " + implementation.library->sha256 + ")" : "") +
+                     " [";
   for (const SuiteRun& suite : implementation.suites) {
     text += " " + suite.name;
   }
@@ -52,6 +56,15 @@ std::string difference(const ShardReport& first, const ShardReport& other) {
   if (a.shrink_runs != b.shrink_runs) {
     return differ("shrink runs", std::to_string(a.shrink_runs), std::to_string(b.shrink_runs));
   }
+  if (a.verdict_policy != b.verdict_policy) {
+    return differ("verdict policy", a.verdict_policy, b.verdict_policy);
+  }
+  if (a.rule_filter != b.rule_filter) {
+    return differ("--rule", "'" + a.rule_filter + "'", "'" + b.rule_filter + "'");
+  }
+  if (a.max_failures != b.max_failures) {
+    return differ("--max-failures", std::to_string(a.max_failures), std::to_string(b.max_failures));
+  }
   if (a.failures_kept != b.failures_kept) {
     return differ("failures kept", std::to_string(a.failures_kept),
                   std::to_string(b.failures_kept));
@@ -81,15 +94,27 @@ std::size_t suite_position(const ImplementationReport& implementation, const std
 void merge_implementation(ImplementationReport& into, const ImplementationReport& shard) {
   into.schedules += shard.schedules;
   for (std::size_t position = 0; position < into.suites.size(); ++position) {
-    into.suites[position].schedules += shard.suites[position].schedules;
-    for (const auto& [probe, count] : shard.suites[position].probes) {
-      into.suites[position].probes[probe] += count;
+    SuiteRun& suite = into.suites[position];
+    const SuiteRun& part = shard.suites[position];
+    suite.schedules += part.schedules;
+    suite.schedules_without_subject += part.schedules_without_subject;
+    suite.failed_schedules += part.failed_schedules;
+    for (const auto& [rule, count] : part.violations_by_rule) {
+      suite.violations_by_rule[rule] += count;
+    }
+    for (const auto& [probe, count] : part.probes) {
+      suite.probes[probe] += count;
     }
   }
   into.failed_schedules += shard.failed_schedules;
+  into.schedules_not_run += shard.schedules_not_run;
+  into.stopped_after_hangs = std::max(into.stopped_after_hangs, shard.stopped_after_hangs);
   into.digest += shard.digest;  // modulo 2^64: the digest is a sum of terms
   for (const auto& [rule, count] : shard.violations_by_rule) {
     into.violations_by_rule[rule] += count;
+  }
+  for (const auto& [rule, count] : shard.failed_schedules_by_rule) {
+    into.failed_schedules_by_rule[rule] += count;
   }
   if (shard.first_failure_index &&
       (!into.first_failure_index || *shard.first_failure_index < *into.first_failure_index)) {
@@ -153,23 +178,35 @@ std::optional<RunReport> merge_reports(const std::vector<ShardReport>& shards, s
 
   RunReport merged = shards.front().report;
   merged.interrupted = false;
+  merged.stopped_at_max_failures = false;
+  merged.reruns.clear();
   for (ImplementationReport& implementation : merged.implementations) {
     ImplementationReport empty;
     empty.name = implementation.name;
     empty.kind = implementation.kind;
     empty.expected_rule = implementation.expected_rule;
+    empty.library = implementation.library;
+    empty.expectation = implementation.expectation;
+    empty.provides_no_part = implementation.provides_no_part;
     empty.suites = implementation.suites;
     for (SuiteRun& suite : empty.suites) {
       suite.schedules = 0;
       for (auto& [probe, count] : suite.probes) {
         count = 0;
       }
+      suite.schedules_without_subject = 0;
+      suite.failed_schedules = 0;
+      suite.violations_by_rule.clear();
     }
     empty.rules_checked = implementation.rules_checked;
     implementation = std::move(empty);
   }
   for (const ShardReport& shard : shards) {
     merged.interrupted = merged.interrupted || shard.report.interrupted;
+    merged.stopped_at_max_failures =
+        merged.stopped_at_max_failures || shard.report.stopped_at_max_failures;
+    merged.reruns.insert(merged.reruns.end(), shard.report.reruns.begin(),
+                         shard.report.reruns.end());
     for (std::size_t position = 0; position < merged.implementations.size(); ++position) {
       merge_implementation(merged.implementations[position],
                            shard.report.implementations[position]);
@@ -201,6 +238,10 @@ std::optional<RunReport> merge_reports(const std::vector<ShardReport>& shards, s
       }
     }
   }
+  // Each shard re-ran its own failure database; in a fixed order, whatever the shards' order.
+  std::stable_sort(merged.reruns.begin(), merged.reruns.end(), [](const Rerun& a, const Rerun& b) {
+    return std::tie(a.implementation, a.file) < std::tie(b.implementation, b.file);
+  });
   merged.shards.assign(covered.begin(), covered.end());
   if (covered.size() == merged.shard_count) {
     merged.shards = {1};

@@ -1,11 +1,13 @@
 // report.json: rendering, strict parsing (merge reads shards back), atomic writing.
 #include "reports/run_report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -18,9 +20,12 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
+  return fmt::format("{:016x}", value);
+}
+
+// A 64-bit value: a decimal string from schema 3 on, a JSON number in schema 2.
+Json wide(std::uint64_t value) {
+  return std::to_string(value);
 }
 
 // Thrown inside parse_report only, and caught there: a field of the wrong shape.
@@ -50,6 +55,51 @@ std::uint64_t count_field(const Json& object, const char* key, const std::string
     throw ShapeError{where + "." + key + " is not a non-negative integer"};
   }
   return value.get<std::uint64_t>();
+}
+
+// `numbers`: a schema 2 report, whose 64-bit values are JSON numbers.
+std::uint64_t wide_field(const Json& object, const char* key, const std::string& where,
+                         bool numbers) {
+  if (numbers) {
+    return count_field(object, key, where);
+  }
+  const std::string text = text_field(object, key, where);
+  std::uint64_t value = 0;
+  const bool digits = !text.empty() && text.size() <= 20 &&
+                      text.find_first_not_of("0123456789") == std::string::npos &&
+                      (text.size() == 1 || text.front() != '0');
+  if (digits) {
+    for (const char digit : text) {
+      const std::uint64_t next = value * 10 + static_cast<std::uint64_t>(digit - '0');
+      if (value > (UINT64_MAX - static_cast<std::uint64_t>(digit - '0')) / 10) {
+        throw ShapeError{where + "." + key + " is above 2^64 - 1"};
+      }
+      value = next;
+    }
+    return value;
+  }
+  throw ShapeError{where + "." + key + " is not a decimal string"};
+}
+
+std::map<std::string, std::uint64_t> count_map_field(const Json& object, const char* key,
+                                                     const std::string& where) {
+  const Json& counts = field(object, key, where);
+  if (!counts.is_object()) {
+    throw ShapeError{where + "." + key + " is not an object"};
+  }
+  std::map<std::string, std::uint64_t> map;
+  for (const auto& [name, count] : counts.items()) {
+    map[name] = count_field(counts, name.c_str(), where + "." + key);
+  }
+  return map;
+}
+
+Json count_map_json(const std::map<std::string, std::uint64_t>& counts) {
+  Json json = Json::object();
+  for (const auto& [name, count] : counts) {
+    json[name] = count;
+  }
+  return json;
 }
 
 bool flag_field(const Json& object, const char* key, const std::string& where) {
@@ -99,8 +149,8 @@ Json failure_json(const Failure& failure) {
   Json json = {{"suite", failure.suite},
                {"rule", failure.rule},
                {"rules", failure.rules},
-               {"seed", failure.schedule_seed},
-               {"schedule", failure.schedule_index},
+               {"seed", wide(failure.schedule_seed)},
+               {"schedule", wide(failure.schedule_index)},
                {"explanation", failure.explanation},
                {"fault_plan", failure.fault_plan},
                {"trace_hash", hex64(failure.trace_hash)},
@@ -113,6 +163,9 @@ Json failure_json(const Failure& failure) {
   if (!failure.output_file.empty()) {
     json["output_file"] = failure.output_file;
   }
+  if (!failure.reproduce_token.empty()) {
+    json["reproduce"] = failure.reproduce_token;
+  }
   if (failure.shrunk()) {
     json["shrunk_decisions"] = failure.shrunk_decisions;
     json["shrunk_trace_hash"] = hex64(failure.shrunk_trace_hash);
@@ -124,13 +177,13 @@ Json failure_json(const Failure& failure) {
   return json;
 }
 
-Failure parse_failure(const Json& json, const std::string& where) {
+Failure parse_failure(const Json& json, const std::string& where, bool numbers) {
   Failure failure;
   failure.suite = text_field(json, "suite", where);
   failure.rule = text_field(json, "rule", where);
   failure.rules = text_list_field(json, "rules", where);
-  failure.schedule_seed = count_field(json, "seed", where);
-  failure.schedule_index = count_field(json, "schedule", where);
+  failure.schedule_seed = wide_field(json, "seed", where, numbers);
+  failure.schedule_index = wide_field(json, "schedule", where, numbers);
   failure.explanation = text_field(json, "explanation", where);
   failure.fault_plan = text_field(json, "fault_plan", where);
   failure.trace_hash = hex_field(json, "trace_hash", where);
@@ -142,6 +195,9 @@ Failure parse_failure(const Json& json, const std::string& where) {
   }
   if (json.contains("output_file")) {
     failure.output_file = text_field(json, "output_file", where);
+  }
+  if (json.contains("reproduce")) {
+    failure.reproduce_token = text_field(json, "reproduce", where);
   }
   if (json.contains("shrunk_replay_file")) {
     failure.shrunk_replay_file = text_field(json, "shrunk_replay_file", where);
@@ -157,12 +213,31 @@ Failure parse_failure(const Json& json, const std::string& where) {
   return failure;
 }
 
-ImplementationReport parse_implementation(const Json& json, const std::string& where) {
+ImplementationReport parse_implementation(const Json& json, const std::string& where,
+                                          bool numbers) {
   ImplementationReport implementation;
   implementation.name = text_field(json, "name", where);
   implementation.kind = text_field(json, "kind", where);
   if (json.contains("breaks")) {
     implementation.expected_rule = text_field(json, "breaks", where);
+  }
+  if (json.contains("library")) {
+    const Json& library = json.at("library");
+    implementation.library = LibraryIdentity{text_field(library, "path", where + ".library"),
+                                             text_field(library, "sha256", where + ".library"),
+                                             text_field(library, "version", where + ".library")};
+  }
+  if (json.contains("expected")) {
+    const std::optional<Expectation> expectation =
+        expectation_from_name(text_field(json, "expected", where));
+    if (!expectation) {
+      throw ShapeError{where + ".expected is not none, pass, caught or not-judged"};
+    }
+    implementation.expectation = *expectation;
+  } else if (implementation.kind == "reference" || implementation.kind == "independent") {
+    implementation.expectation = Expectation::pass;  // schema 2: what the kind implies
+  } else if (implementation.kind == "mutant") {
+    implementation.expectation = Expectation::caught;
   }
   const Json& suites = field(json, "suites", where);
   if (!suites.is_array()) {
@@ -185,6 +260,15 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
       }
       for (const auto& [probe, count] : probes.items()) {
         run.probes[probe] = count_field(probes, probe.c_str(), where + ".suites.probes");
+      }
+    }
+    if (suite.contains("failed_schedules")) {
+      run.failed_schedules = count_field(suite, "failed_schedules", where + ".suites");
+      run.violations_by_rule = count_map_field(suite, "violations_by_rule", where + ".suites");
+      if (run.failed_schedules > run.schedules) {
+        throw ShapeError{where + ".suites: failed_schedules (" +
+                         std::to_string(run.failed_schedules) + ") is more than its schedules (" +
+                         std::to_string(run.schedules) + ")"};
       }
     }
     implementation.suites.push_back(std::move(run));
@@ -222,21 +306,18 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
     }
     implementation.first_failure_index = ordinal - 1;
   }
-  const Json& rules = field(json, "violations_by_rule", where);
-  if (!rules.is_object()) {
-    throw ShapeError{where + ".violations_by_rule is not an object"};
-  }
-  for (const auto& [rule, count] : rules.items()) {
-    implementation.violations_by_rule[rule] =
-        count_field(rules, rule.c_str(), where + ".violations_by_rule");
+  implementation.violations_by_rule = count_map_field(json, "violations_by_rule", where);
+  if (json.contains("failed_schedules_by_rule")) {
+    implementation.failed_schedules_by_rule =
+        count_map_field(json, "failed_schedules_by_rule", where);
   }
   const Json& failures = field(json, "failures", where);
   if (!failures.is_array()) {
     throw ShapeError{where + ".failures is not a list"};
   }
   for (std::size_t position = 0; position < failures.size(); ++position) {
-    implementation.failures.push_back(
-        parse_failure(failures[position], where + ".failures[" + std::to_string(position) + "]"));
+    implementation.failures.push_back(parse_failure(
+        failures[position], where + ".failures[" + std::to_string(position) + "]", numbers));
   }
   return implementation;
 }
@@ -250,14 +331,21 @@ RunReport parse_root(const Json& root) {
     throw ShapeError{"the report was not written by lockstep"};
   }
   const std::uint64_t schema = count_field(root, "schema", where);
-  if (schema != static_cast<std::uint64_t>(kReportSchemaVersion)) {
+  if (schema > static_cast<std::uint64_t>(kReportSchemaVersion) ||
+      schema < static_cast<std::uint64_t>(kOldestReadableReportSchema)) {
     throw ShapeError{
         "report schema " + std::to_string(schema) + " is " +
         (schema > static_cast<std::uint64_t>(kReportSchemaVersion) ? "newer" : "older") +
-        " than this lockstep's " + std::to_string(kReportSchemaVersion)};
+        " than this lockstep reads (" + std::to_string(kOldestReadableReportSchema) + " to " +
+        std::to_string(kReportSchemaVersion) + ")"};
   }
+  const bool numbers = schema == 2;
   RunReport report;
-  report.seed = count_field(root, "seed", where);
+  if (root.contains("lockstep")) {
+    report.lockstep_version = text_field(root.at("lockstep"), "version", where + ".lockstep");
+    report.build = text_field(root.at("lockstep"), "build", where + ".lockstep");
+  }
+  report.seed = wide_field(root, "seed", where, numbers);
   report.strategy = text_field(root, "strategy", where);
   const Json& budget = field(root, "budget", where);
   if (budget.contains("runs")) {
@@ -265,7 +353,36 @@ RunReport parse_root(const Json& root) {
   } else if (budget.contains("time_seconds")) {
     report.time_seconds = count_field(budget, "time_seconds", where + ".budget");
   } else {
-    report.only_schedule = count_field(budget, "schedule", where + ".budget");
+    report.only_schedule = wide_field(budget, "schedule", where + ".budget", numbers);
+  }
+  if (root.contains("rule_filter")) {
+    report.rule_filter = text_field(root, "rule_filter", where);
+  }
+  if (root.contains("max_failures")) {
+    report.max_failures = count_field(root, "max_failures", where);
+    report.stopped_at_max_failures = flag_field(root, "stopped_at_max_failures", where);
+  }
+  if (root.contains("verdict_policy")) {
+    report.verdict_policy = text_field(root, "verdict_policy", where);
+    if (report.verdict_policy != "self-check" && report.verdict_policy != "plain") {
+      throw ShapeError{"report.verdict_policy is not self-check or plain"};
+    }
+  } else {
+    report.verdict_policy = "plain";  // schema 2 reports knew only the plain verdict
+  }
+  if (root.contains("reruns")) {
+    const Json& reruns = root.at("reruns");
+    if (!reruns.is_array()) {
+      throw ShapeError{"report.reruns is not a list"};
+    }
+    for (const Json& rerun : reruns) {
+      report.reruns.push_back(Rerun{text_field(rerun, "implementation", where + ".reruns"),
+                                    text_field(rerun, "file", where + ".reruns"),
+                                    text_field(rerun, "rule", where + ".reruns"),
+                                    text_field(rerun, "result", where + ".reruns"),
+                                    text_field(rerun, "explanation", where + ".reruns"),
+                                    flag_field(rerun, "expected", where + ".reruns")});
+    }
   }
   const Json& shard = field(root, "shard", where);
   report.shard_count = count_field(shard, "count", where + ".shard");
@@ -294,7 +411,7 @@ RunReport parse_root(const Json& root) {
   }
   for (std::size_t position = 0; position < implementations.size(); ++position) {
     report.implementations.push_back(parse_implementation(
-        implementations[position], "implementations[" + std::to_string(position) + "]"));
+        implementations[position], "implementations[" + std::to_string(position) + "]", numbers));
   }
   return report;
 }
@@ -340,6 +457,72 @@ std::vector<std::string> ImplementationReport::unreached_probes() const {
     }
   }
   return unreached;
+}
+
+std::string lockstep_version() {
+  return LOCKSTEP_VERSION;
+}
+
+std::string expectation_name(Expectation expectation) {
+  switch (expectation) {
+    case Expectation::none:
+      return "none";
+    case Expectation::pass:
+      return "pass";
+    case Expectation::caught:
+      return "caught";
+    case Expectation::not_judged:
+      return "not-judged";
+  }
+  return "none";
+}
+
+std::optional<Expectation> expectation_from_name(const std::string& name) {
+  for (const Expectation expectation :
+       {Expectation::none, Expectation::pass, Expectation::caught, Expectation::not_judged}) {
+    if (expectation_name(expectation) == name) {
+      return expectation;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ImplementationReport::outcome() const {
+  switch (expectation) {
+    case Expectation::caught:
+      if (caught_as_declared()) {
+        return "expected-fail";
+      }
+      if (schedules_not_run > 0) {
+        return "incomplete";  // cut short before it was caught: not an escape
+      }
+      return passed() ? "escaped" : "caught-on-other-rule";
+    case Expectation::not_judged:
+      return "not-judged";
+    case Expectation::none:
+    case Expectation::pass:
+      break;
+  }
+  return verdict();
+}
+
+bool ImplementationReport::expectation_held() const {
+  const std::string judged = outcome();
+  return judged == "pass" || judged == "expected-fail" || judged == "not-judged" ||
+         judged == "not-applicable";
+}
+std::string ImplementationReport::file_name() const {
+  std::string safe = name;
+  for (char& character : safe) {
+    const bool kept = (character >= 'a' && character <= 'z') ||
+                      (character >= 'A' && character <= 'Z') ||
+                      (character >= '0' && character <= '9') || character == '-' ||
+                      character == '_' || character == '.';
+    if (!kept) {
+      character = '_';
+    }
+  }
+  return safe.empty() || safe.front() == '.' ? "_" + safe : safe;
 }
 
 std::string ImplementationReport::verdict() const {
@@ -388,34 +571,97 @@ std::vector<const Failure*> ImplementationReport::failures_on(const std::string&
   return found;
 }
 
-std::string RunReport::verdict() const {
+namespace {
+
+// A run's verdict from its implementations' verdicts (plain) or outcomes (self-check).
+std::string fold_verdicts(const std::vector<std::string>& verdicts, bool interrupted,
+                          bool rerun_failed, std::uint64_t schedules) {
+  bool failed = rerun_failed;
   bool incomplete = interrupted;
-  bool not_exercised = false;
-  std::uint64_t schedules = 0;
-  for (const ImplementationReport& implementation : implementations) {
-    const std::string verdict = implementation.verdict();
-    if (verdict == "fail") {
-      return "fail";
-    }
+  bool not_exercised = schedules == 0;
+  for (const std::string& verdict : verdicts) {
+    failed =
+        failed || verdict == "fail" || verdict == "escaped" || verdict == "caught-on-other-rule";
     incomplete = incomplete || verdict == "incomplete";
     not_exercised = not_exercised || verdict == "not-exercised";
-    schedules += implementation.schedules;
+  }
+  if (failed) {
+    return "fail";
   }
   if (incomplete) {
     return "incomplete";
   }
-  return not_exercised || schedules == 0 ? "not-exercised" : "pass";
+  return not_exercised ? "not-exercised" : "pass";
+}
+
+}  // namespace
+
+std::string RunReport::verdict() const {
+  std::vector<std::string> verdicts;
+  std::uint64_t schedules = 0;
+  for (const ImplementationReport& implementation : implementations) {
+    verdicts.push_back(implementation.verdict());
+    schedules += implementation.schedules;
+  }
+  const bool rerun_failed = std::any_of(reruns.begin(), reruns.end(), [](const Rerun& rerun) {
+    return rerun.result == "still-fails";
+  });
+  return fold_verdicts(verdicts, interrupted, rerun_failed, schedules);
+}
+
+std::string RunReport::self_check_verdict() const {
+  std::vector<std::string> outcomes;
+  std::uint64_t schedules = 0;
+  for (const ImplementationReport& implementation : implementations) {
+    outcomes.push_back(implementation.outcome());
+    schedules += implementation.schedules;
+  }
+  const bool rerun_failed = std::any_of(reruns.begin(), reruns.end(), [](const Rerun& rerun) {
+    return rerun.result == "still-fails" && !rerun.expected;
+  });
+  return fold_verdicts(outcomes, interrupted, rerun_failed, schedules);
+}
+
+std::string RunReport::final_verdict() const {
+  return verdict_policy == "plain" ? verdict() : self_check_verdict();
 }
 
 bool RunReport::all_passed() const {
   return verdict() == "pass";
 }
 
+bool RunReport::expectations_held() const {
+  for (const ImplementationReport& implementation : implementations) {
+    if (!implementation.expectation_held()) {
+      return false;
+    }
+  }
+  for (const Rerun& rerun : reruns) {
+    if (rerun.result == "still-fails" && !rerun.expected) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool RunReport::failures_expected(const ImplementationReport& implementation) const {
+  const std::string outcome = implementation.outcome();
+  return verdict_policy == "self-check" &&
+         (implementation.expectation == Expectation::caught ||
+          implementation.expectation == Expectation::not_judged) &&
+         outcome != "escaped" && outcome != "caught-on-other-rule";
+}
+
+bool RunReport::verdict_passed() const {
+  return final_verdict() == "pass";
+}
+
 std::string to_json(const RunReport& report) {
   Json root;
   root["schema"] = kReportSchemaVersion;
   root["tool"] = "lockstep";
-  root["seed"] = report.seed;
+  root["lockstep"] = {{"version", report.lockstep_version}, {"build", report.build}};
+  root["seed"] = wide(report.seed);
   root["strategy"] = report.strategy;
   Json budget = Json::object();
   if (report.runs) {
@@ -423,15 +669,31 @@ std::string to_json(const RunReport& report) {
   } else if (report.time_seconds) {
     budget["time_seconds"] = *report.time_seconds;
   } else {
-    budget["schedule"] = report.only_schedule.value_or(0);
+    budget["schedule"] = wide(report.only_schedule.value_or(0));
   }
   root["budget"] = budget;
+  root["rule_filter"] = report.rule_filter;
+  root["max_failures"] = report.max_failures;
+  root["stopped_at_max_failures"] = report.stopped_at_max_failures;
   root["shard"] = {{"covered", report.shards}, {"count", report.shard_count}};
   root["interrupted"] = report.interrupted;
   root["failures_kept"] = report.failures_kept;
   root["shrink_runs"] = report.shrink_runs;
   root["run_digest"] = hex64(report.run_digest);
   root["verdict"] = report.verdict();
+  root["self_check_verdict"] = report.self_check_verdict();
+  root["verdict_policy"] = report.verdict_policy;
+  root["expectations_held"] = report.expectations_held();
+  Json reruns = Json::array();
+  for (const Rerun& rerun : report.reruns) {
+    reruns.push_back({{"implementation", rerun.implementation},
+                      {"file", rerun.file},
+                      {"rule", rerun.rule},
+                      {"result", rerun.result},
+                      {"explanation", rerun.explanation},
+                      {"expected", rerun.expected}});
+  }
+  root["reruns"] = reruns;
   Json implementations = Json::array();
   for (const ImplementationReport& implementation : report.implementations) {
     Json entry;
@@ -440,18 +702,23 @@ std::string to_json(const RunReport& report) {
     if (!implementation.expected_rule.empty()) {
       entry["breaks"] = implementation.expected_rule;
     }
+    if (implementation.library) {
+      entry["library"] = {{"path", implementation.library->path},
+                          {"sha256", implementation.library->sha256},
+                          {"version", implementation.library->version}};
+    }
+    entry["expected"] = expectation_name(implementation.expectation);
     Json suites = Json::array();
     for (const SuiteRun& suite : implementation.suites) {
-      Json entry_suite = {{"name", suite.name}, {"schedules", suite.schedules}};
+      Json entry_suite = {{"name", suite.name},
+                          {"schedules", suite.schedules},
+                          {"failed_schedules", suite.failed_schedules},
+                          {"violations_by_rule", count_map_json(suite.violations_by_rule)}};
       if (suite.schedules_without_subject > 0) {
         entry_suite["schedules_without_subject"] = suite.schedules_without_subject;
       }
       if (!suite.probes.empty()) {
-        Json probes = Json::object();
-        for (const auto& [probe, count] : suite.probes) {
-          probes[probe] = count;
-        }
-        entry_suite["probes"] = probes;
+        entry_suite["probes"] = count_map_json(suite.probes);
       }
       suites.push_back(entry_suite);
     }
@@ -460,6 +727,8 @@ std::string to_json(const RunReport& report) {
     entry["schedules"] = implementation.schedules;
     entry["failed_schedules"] = implementation.failed_schedules;
     entry["verdict"] = implementation.verdict();
+    entry["outcome"] = implementation.outcome();
+    entry["expectation_held"] = implementation.expectation_held();
     if (implementation.schedules_not_run > 0 || implementation.stopped_after_hangs > 0) {
       entry["schedules_not_run"] = implementation.schedules_not_run;
     }
@@ -476,11 +745,8 @@ std::string to_json(const RunReport& report) {
     if (implementation.first_failure_index) {
       entry["schedules_to_first_failure"] = *implementation.first_failure_index + 1;
     }
-    Json rules = Json::object();
-    for (const auto& [rule, count] : implementation.violations_by_rule) {
-      rules[rule] = count;
-    }
-    entry["violations_by_rule"] = rules;
+    entry["violations_by_rule"] = count_map_json(implementation.violations_by_rule);
+    entry["failed_schedules_by_rule"] = count_map_json(implementation.failed_schedules_by_rule);
     Json failures = Json::array();
     for (const Failure& failure : implementation.failures) {
       failures.push_back(failure_json(failure));

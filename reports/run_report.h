@@ -1,10 +1,17 @@
 // The results of a `lockstep run` (or of a merge of sharded runs), and report.json, the
 // machine-readable form of them.
 //
-// report.json carries a schema version, the run's seed, strategy, budget and shard, and per
-// implementation the rules it was checked against, the schedules run, the verdict and the kept
-// failures (each with rule, seed, explanation, and how to reproduce it, and for the failures the
-// run shrank, the shrunk replay and its size). Nothing in it depends
+// report.json carries a schema version, lockstep's version and build, the run's seed, strategy,
+// budget, shard and filters, the plain and the self-check verdicts, and per implementation (a
+// plugin named by its table's name, with its library's path, version and SHA-256) the rules it
+// was checked against, the schedules run, failed and not run per suite and per rule, the
+// coverage probes its suites reached, its plain verdict, what the run expected of it (a bundled
+// mutant: to be caught on the rule it declares) and the outcome, and the kept failures (each
+// with rule, seed, explanation, how to reproduce it, and for the failures the run shrank, the
+// shrunk replay and its size). Values that may use all 64 bits (seeds, schedule indices) are
+// decimal strings, since JSON readers such as jq and JavaScript round numbers above 2^53;
+// hashes and digests are hex strings. reports/report.schema.json describes the file; schema 2
+// files still read. Nothing in it depends
 // on the wall clock, on the number of worker processes or on the order in which schedules
 // finished: the same command on the same build writes the same bytes. The one exception is an
 // interrupted or --time run, whose set of finished schedules depends on when it stopped; the
@@ -21,7 +28,12 @@
 
 namespace lockstep::reports {
 
-inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kReportSchemaVersion = 3;
+/// The oldest schema parse_report still reads (2: seeds and indices as JSON numbers).
+inline constexpr int kOldestReadableReportSchema = 2;
+
+/// lockstep's own version (CMake's PROJECT_VERSION), as `lockstep --version` prints it.
+std::string lockstep_version();
 
 struct Failure {
   std::string suite;
@@ -31,7 +43,10 @@ struct Failure {
   std::uint64_t schedule_index = 0;
   std::string explanation;
   std::string fault_plan;
-  std::string reproduce;         ///< the command that re-runs this schedule
+  std::string reproduce;  ///< the command that re-runs this schedule
+  /// The short form that regenerates the schedule from seed and index (reproduce_token.h);
+  /// empty for a plugin, whose library path the command carries instead.
+  std::string reproduce_token;
   std::string replay_file;       ///< "failures/<stem>.replay" inside the report directory, or empty
   std::uint64_t trace_hash = 0;  ///< the same when the schedule is re-run
   std::uint64_t decisions = 0;   ///< size of the schedule's decision log
@@ -62,8 +77,8 @@ struct Failure {
   static std::string stem_of(const std::string& replay_file);
 };
 
-/// A suite that applied to an implementation, how many of its schedules ran, and what they
-/// exercised.
+/// A suite that applied to an implementation: how many of its schedules ran and failed, and
+/// what they exercised.
 struct SuiteRun {
   std::string name;
   std::uint64_t schedules = 0;
@@ -77,14 +92,37 @@ struct SuiteRun {
   /// Schedules whose scenario could not create the object it exercises (create_channel or
   /// create_service_host failed): they tested nothing. All of them: the suite was not exercised.
   std::uint64_t schedules_without_subject = 0;
+  std::uint64_t failed_schedules = 0;
+  /// As ImplementationReport::violations_by_rule, for this suite's schedules.
+  std::map<std::string, std::uint64_t> violations_by_rule = {};
 
   bool exercised() const { return schedules == 0 || schedules_without_subject < schedules; }
 };
 
+/// The library a plugin was loaded from: what exactly was tested.
+struct LibraryIdentity {
+  std::string path;     ///< absolute
+  std::string sha256;   ///< of the file, 64 hex digits
+  std::string version;  ///< the table's version string; may be empty
+};
+
+/// What a run expects of an implementation (the self-check verdict, see RunReport).
+enum class Expectation {
+  none,        ///< a plugin: its failures are plain failures
+  pass,        ///< a correct implementation, or a mutant whose defect no suite of the run exercises
+  caught,      ///< a mutant whose declared rule the run checks: it must break it
+  not_judged,  ///< a mutant whose declared rule --rule leaves out: its results are shown only
+};
+std::string expectation_name(Expectation expectation);
+std::optional<Expectation> expectation_from_name(const std::string& name);
+
 struct ImplementationReport {
+  /// A bundled name, or a plugin's table name (made unique within the run if need be).
   std::string name;
   std::string kind;                        ///< "reference", "independent", "mutant", "plugin"
   std::string expected_rule;               ///< for a mutant: the rule it is known to break
+  std::optional<LibraryIdentity> library;  ///< for a plugin
+  Expectation expectation = Expectation::none;
   std::vector<SuiteRun> suites;            ///< the suites that applied, in registry order
   std::vector<std::string> rules_checked;  ///< rule ids those suites check, in catalogue order
   std::uint64_t schedules = 0;
@@ -92,6 +130,9 @@ struct ImplementationReport {
   /// Violations per rule id, plus one per schedule that ended abnormally (deadlock, budget,
   /// exception) under the outcome's name. Ordered by key.
   std::map<std::string, std::uint64_t> violations_by_rule;
+  /// Failed schedules per rule id (or outcome): a schedule that broke a rule three times
+  /// counts once. What the verdict table shows.
+  std::map<std::string, std::uint64_t> failed_schedules_by_rule;
   /// Kept failures in schedule order (index, then suite): the first `failures_kept`, plus the
   /// first schedule that broke each rule, so every broken rule has a reproduction.
   std::vector<Failure> failures;
@@ -123,6 +164,28 @@ struct ImplementationReport {
   bool caught_as_declared() const {
     return !expected_rule.empty() && violations_by_rule.count(expected_rule) > 0;
   }
+  /// What the self-check makes of it. For a mutant expected to be caught: "expected-fail"
+  /// (caught on its declared rule), else "incomplete" (schedules owed were not run), else
+  /// "escaped" (no failure) or "caught-on-other-rule". For one not judged: "not-judged". Otherwise
+  /// the plain verdict.
+  std::string outcome() const;
+  /// The outcome is what the run expected: "pass", "expected-fail", "not-judged" or
+  /// "not-applicable".
+  bool expectation_held() const;
+  /// The file-name-safe form of `name`, for failures/<stem>.replay.
+  std::string file_name() const;
+};
+
+/// A past failure re-run before the schedules (--rerun-failed, failure_database.h).
+struct Rerun {
+  std::string implementation;  ///< as in the report
+  std::string file;            ///< the database file, relative to the report directory
+  std::string rule;            ///< the rule it recorded
+  /// "still-fails" (the recorded rule broke again) or "now-holds" (it held on that schedule,
+  /// or the nearest one a changed implementation runs).
+  std::string result;
+  std::string explanation;  ///< what the re-run found, in one line
+  bool expected = false;    ///< a bundled mutant's failure, under self-check: it should fail
 };
 
 struct RunReport {
@@ -141,15 +204,41 @@ struct RunReport {
   /// --shrink-runs: the edited schedules each shrunk failure may spend; 0: shrinking was off.
   /// Absent from reports written before shrinking existed, which read as 0.
   std::uint64_t shrink_runs = 0;
+  std::string lockstep_version;  ///< of the lockstep that wrote it
+  std::string build;             ///< reports::build_id() of that lockstep
+  /// --rule, in its flag form; empty: every rule counts.
+  std::string rule_filter;
+  /// --max-failures N (0: no limit), and whether the run stopped on it.
+  std::uint64_t max_failures = 0;
+  bool stopped_at_max_failures = false;
+  /// "self-check": the run passes when every expectation holds (a bundled mutant caught on its
+  /// declared rule is an expected failure); "plain" (--plain-verdict): when every rule holds.
+  std::string verdict_policy = "self-check";
+  std::vector<Rerun> reruns;
   std::vector<ImplementationReport> implementations;
   std::uint64_t run_digest = 0;
 
-  /// "fail" when an implementation failed; else "incomplete" when the run was interrupted or
-  /// an implementation's schedules did not all run; else "not-exercised" when an
-  /// implementation was not exercised or no schedule ran at all; else "pass".
+  /// The plain verdict: "fail" when an implementation failed (a bundled mutant included) or a
+  /// re-run known failure still fails; else "incomplete" when the run was interrupted or an
+  /// implementation's schedules did not all run; else "not-exercised" when an implementation
+  /// was not exercised or no schedule ran at all; else "pass".
   std::string verdict() const;
-  /// The verdict is "pass".
+  /// The self-check verdict: "fail" when an expectation broke (a correct implementation or a
+  /// plugin failed, a mutant escaped or was caught only on other rules with the budget to
+  /// judge it, a re-run failure still fails unexpectedly); else "incomplete", "not-exercised"
+  /// or "pass" as for the plain verdict, by the implementations' outcomes.
+  std::string self_check_verdict() const;
+  /// The verdict verdict_policy names: what the exit code follows.
+  std::string final_verdict() const;
+  /// The plain verdict is "pass".
   bool all_passed() const;
+  /// Every implementation's expectation held, and no rerun failed unexpectedly.
+  bool expectations_held() const;
+  /// What the exit code follows: expectations_held() or all_passed(), by verdict_policy.
+  bool verdict_passed() const;
+  /// Under self-check, an implementation's failures are expected when it is a mutant caught on
+  /// its declared rule or not judged: reports mark them as such, annotations leave them out.
+  bool failures_expected(const ImplementationReport& implementation) const;
 };
 
 std::string to_json(const RunReport& report);

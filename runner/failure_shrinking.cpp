@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <vector>
 
@@ -97,14 +96,12 @@ bool take_number(std::string_view& text, std::uint64_t& value) {
 }  // namespace
 
 bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
-                          std::string& error) {
+                          RunObserver& observer, std::string& error) {
   const std::vector<ShrinkTarget> targets = targets_of(report);
   if (targets.empty()) {
     return true;
   }
-  std::printf("shrinking %zu failure(s), the first of each rule, at most %llu schedules each\n",
-              targets.size(), static_cast<unsigned long long>(options.shrink_runs));
-  std::fflush(stdout);
+  observer.shrinks_started(targets.size(), options.shrink_runs);
   WorkerSettings settings;
   settings.jobs = options.jobs;
   std::size_t shrunk_count = 0;
@@ -121,9 +118,8 @@ bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
     reports::Failure& failure =
         report.implementations[target.implementation_position].failures[target.failure_position];
     if (status == 0) {
-      std::fprintf(stderr, "lockstep: could not shrink %s: %.*s\n",
-                   failure.file_stem(implementation.name).c_str(), static_cast<int>(rest.size()),
-                   rest.data());
+      observer.shrink_finished(failure.file_stem(implementation.file_name()),
+                               "could not shrink: " + std::string(rest));
       return true;
     }
     reports::Failure shrunk = failure;
@@ -139,16 +135,18 @@ bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
         (std::filesystem::path(options.report_directory) / shrunk.shrunk_replay_file).string(),
         unreadable);
     if (!written) {
-      std::fprintf(stderr, "lockstep: could not shrink %s: %s\n",
-                   failure.file_stem(implementation.name).c_str(), unreadable.c_str());
+      observer.shrink_finished(failure.file_stem(implementation.file_name()),
+                               "could not shrink: " + unreadable);
       return true;
     }
     shrunk.shrunk_explanation = written->explanation;
-    shrunk.shrunk_reproduce =
-        "lockstep replay " +
-        (std::filesystem::path(options.report_directory) / shrunk.shrunk_replay_file).string();
+    shrunk.shrunk_reproduce = command_line(
+        options,
+        {"replay",
+         (std::filesystem::path(options.report_directory) / shrunk.shrunk_replay_file).string()});
     failure = std::move(shrunk);
     ++shrunk_count;
+    observer.shrink_finished(failure.file_stem(implementation.file_name()), "");
     return true;
   };
   // One worker per process that shrinks (this one, or each of the --jobs processes forked to
@@ -163,10 +161,10 @@ bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
         }
         return shrink_one(options, report, targets[task], task, *worker);
       },
-      sink, [] {}, error);
+      sink, [&] { observer.tick(); }, error);
   worker.reset();
   if (finished) {
-    std::printf("shrunk %zu of %zu failure(s)\n", shrunk_count, targets.size());
+    observer.shrinks_finished(shrunk_count, targets.size());
   }
   return finished;
 }

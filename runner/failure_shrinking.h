@@ -12,7 +12,7 @@
 // the report is the same for every --jobs and in every shard.
 //
 // A shrink that cannot finish (the failure does not reproduce when re-run, the process was
-// interrupted) leaves its failure unshrunk and says so in one line on stderr.
+// interrupted) leaves its failure unshrunk and tells the observer why, in one line.
 #pragma once
 
 #include <string>
@@ -26,6 +26,6 @@ namespace lockstep::runner {
 /// options.implementations in the report's order) and fills in their shrunk fields. Returns
 /// false with a one-line `error` only if a worker process failed.
 bool shrink_kept_failures(const RunOptions& options, reports::RunReport& report,
-                          std::string& error);
+                          RunObserver& observer, std::string& error);
 
 }  // namespace lockstep::runner

@@ -45,9 +45,10 @@ ShrinkAttempt probe_in_worker(WorkerClient& worker, const ShrinkSubject& subject
 
 std::optional<IsolatedRerun> rerun_isolated(WorkerClient& worker, const ShrinkSubject& subject,
                                             const DecisionLog& log, bool keep_chrome_trace,
-                                            std::uint64_t timeout_ms, std::string& error) {
+                                            std::uint64_t timeout_ms, std::string& error,
+                                            bool guided) {
   ScheduleRequest request;
-  request.mode = ScheduleRequest::Mode::replay;
+  request.mode = guided ? ScheduleRequest::Mode::guided : ScheduleRequest::Mode::replay;
   request.implementation = subject.implementation;
   request.suite = subject.suite;
   request.schedule_seed = subject.schedule_seed;

@@ -44,10 +44,14 @@ struct IsolatedRerun {
   std::string chrome_trace;  ///< only when asked for
 };
 
-/// Replays `log` in `worker`. nullopt with a one-line `error` if the worker did not come back.
+/// Replays `log` in `worker`: exactly (the replay strategy, which stops where the run departs
+/// from the log), or with `guided` where it fits (make_guided_strategy: what a changed
+/// implementation can still be run on). nullopt with a one-line `error` if the worker did not
+/// come back.
 std::optional<IsolatedRerun> rerun_isolated(WorkerClient& worker, const ShrinkSubject& subject,
                                             const DecisionLog& log, bool keep_chrome_trace,
-                                            std::uint64_t timeout_ms, std::string& error);
+                                            std::uint64_t timeout_ms, std::string& error,
+                                            bool guided = false);
 
 struct ShrunkReplay {
   reports::ReplayFile replay;  ///< the original's fields with the shrunk decisions, hash, text

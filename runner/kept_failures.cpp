@@ -8,6 +8,7 @@
 #include "conformance/registry/suites.h"
 #include "reports/atomic_file.h"
 #include "reports/replay_file.h"
+#include "reports/reproduce_token.h"
 #include "reports/schedule_trace.h"
 #include "runner/isolated_schedule.h"
 #include "runner/process_pool.h"
@@ -116,20 +117,31 @@ class RerunWork final : public PoolWork {
   std::map<std::uint64_t, Rerun> reruns_;
 };
 
+// How the report names the implementation at `position`: a plugin by its table's name, with
+// its library (RunOptions::labels); a bundled one by its registry name.
+const ImplementationLabel* label_of(const RunOptions& options, std::size_t position) {
+  return position < options.labels.size() && options.labels[position] ? &*options.labels[position]
+                                                                      : nullptr;
+}
+
+std::string report_name(const RunOptions& options, std::size_t position) {
+  const ImplementationLabel* label = label_of(options, position);
+  return label ? label->name : options.implementations[position]->name;
+}
+
+// The command that re-runs one schedule alone (a plugin by its library's path), shell-quoted.
 std::string reproduce_command(const RunOptions& options,
                               const conformance::Implementation& implementation,
                               const std::string& suite, std::uint64_t index) {
-  return "lockstep run --impl " + implementation.name + " --suite " + suite + " --seed " +
-         std::to_string(options.seed) + " --strategy " + options.strategy.to_text() +
-         " --schedule " + std::to_string(index);
+  return command_line(options, {"run", "--impl", implementation.name, "--suite", suite, "--seed",
+                                std::to_string(options.seed), "--strategy",
+                                options.strategy.to_text(), "--schedule", std::to_string(index)});
 }
 
 // Writes the replay file, the Chrome trace and the output of one failure.
-bool write_failure_files(const RunOptions& options,
-                         const conformance::Implementation& implementation,
-                         reports::Failure& failure, const DecisionLog& decisions,
-                         const std::string& chrome_trace, const std::string& output_text,
-                         std::string& error) {
+bool write_failure_files(const RunOptions& options, std::size_t position, reports::Failure& failure,
+                         const DecisionLog& decisions, const std::string& chrome_trace,
+                         const std::string& output_text, std::string& error) {
   const std::filesystem::path directory =
       std::filesystem::path(options.report_directory) / "failures";
   std::error_code status;
@@ -140,10 +152,18 @@ bool write_failure_files(const RunOptions& options,
   }
   // A plugin is named by its absolute path: only its file name goes into the stem, or the
   // files would be written next to the library instead of under the report directory.
-  const std::string stem =
-      failure.file_stem(std::filesystem::path(implementation.name).filename().string());
+  const ImplementationLabel* label = label_of(options, position);
+  reports::ImplementationReport named;
+  named.name =
+      label ? label->name
+            : std::filesystem::path(options.implementations[position]->name).filename().string();
+  const std::string stem = failure.file_stem(named.file_name());
   reports::ReplayFile replay;
-  replay.implementation = implementation.name;
+  replay.implementation = report_name(options, position);
+  if (label && label->library) {
+    replay.library = label->library->path;
+    replay.library_sha256 = label->library->sha256;
+  }
   replay.build = reports::build_id();
   replay.suite = failure.suite;
   replay.run_seed = options.seed;
@@ -178,7 +198,7 @@ bool write_failure_files(const RunOptions& options,
     failure.output_file = "failures/" + stem + ".output.txt";
   }
   failure.replay_file = "failures/" + stem + ".replay";
-  failure.reproduce = "lockstep replay " + replay_path;
+  failure.reproduce = command_line(options, {"replay", replay_path});
   return true;
 }
 
@@ -238,6 +258,11 @@ bool materialize_kept_failures(const RunOptions& options,
     failure.fault_plan = harness::FaultPlan::draw(failure.schedule_seed).to_text();
     failure.reproduce =
         reproduce_command(options, implementation, suite.name, candidate.schedule_index);
+    if (!label_of(options, candidate.implementation_position)) {
+      failure.reproduce_token = reports::to_text(
+          reports::ReproduceToken{implementation.name, suite.name, options.seed,
+                                  candidate.schedule_index, options.strategy.to_text()});
+    }
     DecisionLog decisions;
     std::string chrome_trace;
     std::string output_text;
@@ -272,8 +297,8 @@ bool materialize_kept_failures(const RunOptions& options,
       }
     }
     if (!options.report_directory.empty() &&
-        !write_failure_files(options, implementation, failure, decisions, chrome_trace, output_text,
-                             error)) {
+        !write_failure_files(options, candidate.implementation_position, failure, decisions,
+                             chrome_trace, output_text, error)) {
       return false;
     }
     failures[candidate.implementation_position].push_back(std::move(failure));

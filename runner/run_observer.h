@@ -6,6 +6,10 @@
 // results arrive, so their timing (never their totals) depends on the machine.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
 #include "reports/run_report.h"
 
 namespace lockstep::runner {
@@ -22,6 +26,12 @@ class RunObserver {
   /// An implementation's schedules have all finished (failures not yet attached); called once
   /// per implementation, in the run's implementation order.
   virtual void implementation_done(const reports::ImplementationReport& /*entry*/) {}
+  /// The shrinks of kept failures begin: `count` of them, at most `budget` schedules each.
+  virtual void shrinks_started(std::size_t /*count*/, std::uint64_t /*budget*/) {}
+  /// One shrink ended; `note` says why it did not shrink (empty when it did).
+  virtual void shrink_finished(const std::string& /*stem*/, const std::string& /*note*/) {}
+  /// Every shrink ended: `shrunk` of `count` succeeded.
+  virtual void shrinks_finished(std::size_t /*shrunk*/, std::size_t /*count*/) {}
 };
 
 /// Watches nothing: for tests and callers that only want the report.

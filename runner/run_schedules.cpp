@@ -7,8 +7,10 @@
 #include <set>
 #include "conformance/registry/suites.h"
 
+#include "reports/replay_file.h"
 #include "reports/report_merge.h"
 #include "reports/schedule_digest.h"
+#include "reports/shell_command.h"
 #include "runner/failure_shrinking.h"
 #include "runner/interrupt_signals.h"
 #include "runner/isolated_schedule.h"
@@ -70,6 +72,7 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
       reports::schedule_digest_term(suite.name, task.schedule_index, record.trace_hash);
   for (const std::string& rule : record.violations) {
     ++report.violations_by_rule[rule];
+    ++suite.violations_by_rule[rule];
   }
   for (std::size_t index = 0; index < harness::kProbeCount; ++index) {
     const auto probe = static_cast<harness::Probe>(index);
@@ -79,11 +82,16 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
   }
   if (!record.abnormal_outcome.empty()) {
     ++report.violations_by_rule[record.abnormal_outcome];
+    ++suite.violations_by_rule[record.abnormal_outcome];
   }
   if (!record.failed()) {
     return;
   }
   ++report.failed_schedules;
+  ++suite.failed_schedules;
+  for (const std::string& rule : record.rules()) {
+    ++report.failed_schedules_by_rule[rule];
+  }
   if (!report.first_failure_index || task.schedule_index < *report.first_failure_index) {
     report.first_failure_index = task.schedule_index;
   }
@@ -92,7 +100,32 @@ void fold(ImplementationFold& fold, const ScheduleTask& task, const ScheduleReco
   prune(fold.candidates, failures_kept);
 }
 
+// Only the rules --rule selects count: the record keeps the others out of every count.
+ScheduleRecord selected(ScheduleRecord record, const NameFilter& rule_filter) {
+  if (rule_filter.empty()) {
+    return record;
+  }
+  std::erase_if(record.violations,
+                [&](const std::string& rule) { return !rule_filter.matches(rule); });
+  if (!record.abnormal_outcome.empty() && !rule_filter.matches(record.abnormal_outcome)) {
+    record.abnormal_outcome.clear();
+  }
+  return record;
+}
+
+// How the report names an implementation, and its library.
+const ImplementationLabel* label_of(const RunOptions& options, std::size_t position) {
+  return position < options.labels.size() && options.labels[position] ? &*options.labels[position]
+                                                                      : nullptr;
+}
+
 }  // namespace
+
+std::string command_line(const RunOptions& options, const std::vector<std::string>& words) {
+  std::vector<std::string> all = options.command;
+  all.insert(all.end(), words.begin(), words.end());
+  return reports::shell_command(all);
+}
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index) {
   return hash_mix(hash_mix(kHashSeed, run_seed), schedule_index);
@@ -121,7 +154,7 @@ class ScheduleWork final : public PoolWork {
 
   std::optional<std::uint64_t> next_task() override {
     const std::optional<std::uint64_t> size = space_.size();
-    while (!size || next_ < *size) {
+    while ((!size || next_ < *size) && !stopped_at_max_failures_) {
       if (!size && every_implementation_given_up()) {
         return std::nullopt;
       }
@@ -159,6 +192,7 @@ class ScheduleWork final : public PoolWork {
       finished.record.abnormal_outcome = isolation_rule_of(end.outcome);
       finished.explanation = isolation_explanation(end.outcome);
     }
+    finished.record = selected(std::move(finished.record), options_.rule_filter);
     finished.record.task = task;
     if (finished.record.abnormal_outcome == "hang") {
       note_hang(task);
@@ -182,11 +216,22 @@ class ScheduleWork final : public PoolWork {
 
   bool given_up(std::size_t implementation) const { return given_up_[implementation]; }
 
+  /// --max-failures was reached: the schedules after that failure (in schedule order) are not
+  /// run, as far as the report goes, whichever worker had them.
+  bool stopped_at_max_failures() const { return stopped_at_max_failures_; }
+
  private:
   struct Finished {
     ScheduleRecord record;
     std::string explanation;
   };
+
+  // Under the self-check verdict a mutant expected to be caught (or not judged) may fail.
+  bool failure_expected(const reports::ImplementationReport& report) const {
+    return options_.verdict_policy == "self-check" &&
+           (report.expectation == reports::Expectation::caught ||
+            report.expectation == reports::Expectation::not_judged);
+  }
 
   bool every_implementation_given_up() const {
     for (std::size_t implementation = 0; implementation < folds_.size(); ++implementation) {
@@ -222,12 +267,16 @@ class ScheduleWork final : public PoolWork {
       arrived_.erase(arrived_.begin());
       const ScheduleTask at = space_.at(task);
       const std::size_t implementation = at.pairing.implementation_position;
-      if (given_up_[implementation]) {
+      if (given_up_[implementation] || stopped_at_max_failures_) {
         continue;  // after the cut: not run, as far as the report goes
       }
       fold(folds_[implementation], at, finished.record, finished.explanation,
            options_.failures_kept);
       observer_.schedule_finished(finished.record.failed());
+      if (finished.record.failed() && !failure_expected(folds_[implementation].report) &&
+          options_.max_failures != 0 && ++unexpected_failures_ >= options_.max_failures) {
+        stopped_at_max_failures_ = true;
+      }
       if (finished.record.abnormal_outcome == "hang" && options_.max_hangs != 0 &&
           ++hangs_folded_[implementation] >= options_.max_hangs) {
         given_up_[implementation] = true;
@@ -241,7 +290,7 @@ class ScheduleWork final : public PoolWork {
   /// Tells the observer about every implementation whose schedules are all folded, in order.
   void announce(bool all = false) {
     while (announced_ < folds_.size() &&
-           (all || given_up_[announced_] ||
+           (all || given_up_[announced_] || stopped_at_max_failures_ ||
             (space_.size() && folds_[announced_].finished == space_.tasks_of(announced_)))) {
       if (space_.size()) {
         folds_[announced_].report.schedules_not_run =
@@ -265,6 +314,8 @@ class ScheduleWork final : public PoolWork {
   std::vector<std::optional<std::uint64_t>> dispatch_cutoff_;
   std::vector<std::uint64_t> hangs_folded_;
   std::vector<bool> given_up_;
+  std::uint64_t unexpected_failures_ = 0;
+  bool stopped_at_max_failures_ = false;
   std::size_t announced_ = 0;
 };
 
@@ -281,6 +332,11 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   report.shards = {options.shard_index};
   report.shard_count = options.shard_count;
   report.failures_kept = options.failures_kept;
+  report.lockstep_version = reports::lockstep_version();
+  report.build = reports::build_id();
+  report.rule_filter = options.rule_filter.to_text();
+  report.max_failures = options.max_failures;
+  report.verdict_policy = options.verdict_policy;
 
   std::vector<ImplementationFold> folds(options.implementations.size());
   std::vector<SuitePairing> pairings;
@@ -288,7 +344,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   for (std::size_t position = 0; position < options.implementations.size(); ++position) {
     const conformance::Implementation& implementation = *options.implementations[position];
     reports::ImplementationReport& entry = folds[position].report;
-    entry.name = implementation.name;
+    const ImplementationLabel* label = label_of(options, position);
+    entry.name = label ? label->name : implementation.name;
+    entry.library = label ? label->library : std::nullopt;
     entry.kind = implementation.kind;
     entry.expected_rule = implementation.breaks;
     entry.provides_no_part = std::none_of(
@@ -301,7 +359,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
       const bool selected = options.suites.empty() ||
                             std::find(options.suites.begin(), options.suites.end(), suite.name) !=
                                 options.suites.end();
-      if (!selected || !suite.applies(implementation)) {
+      const bool checks_a_selected_rule =
+          options.rule_filter.empty() || !rules_selected(suite.rules, options.rule_filter).empty();
+      if (!selected || !checks_a_selected_rule || !suite.applies(implementation)) {
         continue;
       }
       pairings.push_back(SuitePairing{position, entry.suites.size(), registry_position});
@@ -312,7 +372,8 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
       entry.suites.push_back(std::move(run));
       suite_names.push_back(suite.name);
     }
-    entry.rules_checked = rules_checked_by(suite_names);
+    entry.rules_checked = rules_selected(rules_checked_by(suite_names), options.rule_filter);
+    entry.expectation = expectation_of(implementation, suite_names, options.rule_filter);
   }
 
   const ScheduleTaskSpace space(pairings, options.time_seconds ? std::nullopt : options.runs,
@@ -348,6 +409,7 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   work.finish();
   result.interrupt_signal = interrupt_signal();
   report.interrupted = result.interrupt_signal != 0;
+  report.stopped_at_max_failures = work.stopped_at_max_failures();
   observer.schedules_finished();
   if (!ran) {
     return result;
@@ -377,9 +439,7 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   // during the shrinks stops them, and the report says it was interrupted: which shrinks
   // finished depends on when it came.
   if (report.shrink_runs > 0 && !report.interrupted) {
-    std::string shrink_error;
-    if (!shrink_kept_failures(options, report, shrink_error)) {
-      result.error = shrink_error;
+    if (!shrink_kept_failures(options, report, observer, result.error)) {
       return result;
     }
     result.interrupt_signal = interrupt_signal();

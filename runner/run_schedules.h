@@ -8,7 +8,8 @@
 // memory costs that schedule, never the run. Records of finished schedules are folded in
 // schedule order (whatever order they arrive in), so the report is the same for every --jobs,
 // and so is where a hanging implementation is given up on (--max-hangs: the schedules after
-// its N-th hang are reported as not run). The kept failures are then re-run, once each, in
+// its N-th hang are reported as not run), and where --max-failures stops the run (after the N-th
+// unexpected failure in schedule order). The kept failures are then re-run, once each, in
 // worker processes too, to get their decision logs, traces and output (and to check that they
 // reproduce: one that does not is kept, marked, and makes the run exit 3; of the hangs only the
 // first of each implementation is re-run, as each costs the whole timeout). With a report
@@ -26,6 +27,7 @@
 
 #include "conformance/registry/implementations.h"
 #include "reports/run_report.h"
+#include "runner/name_filter.h"
 #include "runner/run_observer.h"
 #include "scheduler/strategy.h"
 
@@ -41,8 +43,18 @@ inline constexpr std::uint64_t kDefaultShrinkRuns = 200;
 /// is given up on after a few.
 inline constexpr std::uint64_t kDefaultMaxHangs = 3;
 
+/// How a report names an implementation it did not get from the registry: a plugin by its
+/// table's name, with its library.
+struct ImplementationLabel {
+  std::string name;
+  std::optional<reports::LibraryIdentity> library;
+};
+
 struct RunOptions {
   std::vector<const conformance::Implementation*> implementations;  ///< resolved by the caller
+  /// Parallel to `implementations` (or empty): a plugin's name and library. Where absent, an
+  /// implementation is reported under its registry name.
+  std::vector<std::optional<ImplementationLabel>> labels;
   std::vector<std::string> suites;  ///< empty: every suite that applies
   /// Exactly one budget is set by the caller.
   std::optional<std::uint64_t> runs;
@@ -66,7 +78,22 @@ struct RunOptions {
   /// With a report directory: the edited schedules each shrunk failure may spend (each in a
   /// child process); 0 turns shrinking off.
   std::uint64_t shrink_runs = kDefaultShrinkRuns;
+  /// --rule: violations of other rules (and outcomes) are not counted; only suites that check a
+  /// selected rule run (every suite when the filter selects outcomes only).
+  NameFilter rule_filter;
+  /// --max-failures N: stop taking schedules once N schedules failed unexpectedly (0: never).
+  /// Under the self-check verdict the failures of a mutant that is expected to be caught do not
+  /// count. The stop is in schedule order, so it is the same for every --jobs: the schedules
+  /// after the N-th unexpected failure are reported as not run.
+  std::uint64_t max_failures = 0;
+  /// "self-check" or "plain" (RunReport::verdict_policy).
+  std::string verdict_policy = "self-check";
+  /// The words that start a printed lockstep command (the reproduce lines), unquoted.
+  std::vector<std::string> command{"lockstep"};
 };
+
+/// `command` followed by `words`, shell-quoted: a line that runs as printed.
+std::string command_line(const RunOptions& options, const std::vector<std::string>& words);
 
 std::uint64_t schedule_seed(std::uint64_t run_seed, std::uint64_t schedule_index);
 /// The seed of the strategy of a schedule (PCT's priorities, random walk's choices).

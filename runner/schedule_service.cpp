@@ -68,7 +68,7 @@ std::optional<ScheduleRequest> ScheduleRequest::decode(std::string_view text) {
   request.verbose = fields.flag();
   request.decisions = fields.text();
   if (!fields.finished() || mode.size() != 1 ||
-      std::string_view("rkpy").find(mode[0]) == std::string_view::npos) {
+      std::string_view("rkpyg").find(mode[0]) == std::string_view::npos) {
     return std::nullopt;
   }
   request.mode = static_cast<Mode>(mode[0]);
@@ -129,15 +129,16 @@ std::string serve_schedule_request(
   using Mode = ScheduleRequest::Mode;
   std::unique_ptr<Strategy> strategy;
   std::optional<DecisionLog> log;
-  if (request->mode == Mode::probe || request->mode == Mode::replay) {
+  if (request->mode == Mode::probe || request->mode == Mode::replay ||
+      request->mode == Mode::guided) {
     std::string error;
     log = DecisionLog::from_text(request->decisions, error);
     if (!log) {
       throw std::runtime_error("the worker received an unreadable decision log: " + error);
     }
-    strategy = request->mode == Mode::probe
-                   ? make_guided_strategy(std::move(*log), request->decision_budget)
-                   : make_replay_strategy(std::move(*log));
+    strategy = request->mode == Mode::replay
+                   ? make_replay_strategy(std::move(*log))
+                   : make_guided_strategy(std::move(*log), request->decision_budget);
   } else {
     std::string error;
     const std::optional<StrategySpec> spec = parse_strategy_spec(request->strategy, error);
@@ -170,18 +171,24 @@ std::string serve_schedule_request(
   reply.still_fails = !request->rule.empty() && fails_on(outcome.world, request->rule);
   reply.explanation = outcome.world.summary();
   reply.fault_plan = outcome.world.fault_plan.to_text();
-  if (request->mode == Mode::replay) {
+  if (request->mode == Mode::replay || request->mode == Mode::guided) {
     for (const harness::Violation& violation : outcome.world.violations) {
       reply.violations.push_back(violation.to_text());
     }
   }
   if (request->chrome_trace) {
-    reply.chrome_trace = reports::chrome_trace_json(outcome.trace);
+    reports::TraceContext context;
+    context.process_name = "lockstep: " + implementations[request->implementation]->name +
+                           ", suite " + registry[request->suite].name;
+    for (const harness::Violation& violation : outcome.world.violations) {
+      context.violation_texts.push_back(violation.to_text());
+    }
+    reply.chrome_trace = reports::chrome_trace_json(outcome.trace, context);
   }
   if (request->readable_trace) {
     reply.readable_trace = reports::readable_trace(outcome.trace, request->verbose);
   }
-  if (request->mode == Mode::replay || !outcome.world.passed()) {
+  if (request->mode == Mode::replay || request->mode == Mode::guided || !outcome.world.passed()) {
     reply.output_tail = harness::worker_output_so_far(kOutputTailBytes, &reply.output_bytes);
   }
   return reply.encode();

@@ -8,7 +8,9 @@
 // kept failure re-run with the strategy: decisions, explanation, fault plan, Chrome trace, and
 // when it failed what the implementation printed), `probe` (a shrink probe: an edited log
 // followed where it fits, up to a decision budget: does the rule still break, and which log was
-// consumed), `replay` (a recorded log followed exactly: everything `lockstep replay` shows).
+// consumed), `replay` (a recorded log followed exactly: everything `lockstep replay` shows),
+// `guided` (a recorded log followed as far as it fits, as `replay` answers: a changed
+// implementation re-run as near to the recorded schedule as it goes).
 // A schedule is a pure function of (implementation, suite, seed, strategy or log), so the
 // reply does not depend on which worker ran it or what it ran before.
 #pragma once
@@ -26,7 +28,7 @@
 namespace lockstep::runner {
 
 struct ScheduleRequest {
-  enum class Mode : char { run = 'r', keep = 'k', probe = 'p', replay = 'y' };
+  enum class Mode : char { run = 'r', keep = 'k', probe = 'p', replay = 'y', guided = 'g' };
   Mode mode = Mode::run;
   std::size_t implementation = 0;  ///< position among the worker's implementations
   std::size_t suite = 0;           ///< position in conformance::suites()

@@ -70,10 +70,14 @@ RunReport sample() {
   failure.shrink_probes = 200;
   bad.failed_schedules = 2;
   bad.violations_by_rule = {{"AM5", 2}};
+  bad.failed_schedules_by_rule = {{"AM5", 2}};
   bad.failures = {failure, later};
   ImplementationReport other;
   other.name = "other-part";
   other.kind = "reference";
+  other.suites = {SuiteRun{"echo", 10}};
+  other.rules_checked = {"AM1"};
+  other.schedules = 10;
   report.implementations = {bad, other};
   return report;
 }
@@ -112,11 +116,15 @@ TEST(HtmlReport, HasNoNetworkReference) {
 TEST(HtmlReport, TableFailureReplayAndTimeline) {
   const std::string html = render();
   EXPECT_NE(html.find("<table class=\"verdicts\""), std::string::npos);
-  EXPECT_NE(html.find("<td class=\"fail\"><a href=\"#failure--broken--echo--3\">fail &times;2"),
+  EXPECT_NE(html.find("<td class=\"fail\" title=\"2 of 10 schedules broke AM5\"><a "
+                      "href=\"#failure--broken--echo--3\">✗ 2</a></td>"),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find("<td class=\"pass\">pass</td>"), std::string::npos);  // AM1
-  EXPECT_NE(html.find("<td class=\"not-applicable\">n/a</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"ok\" title=\"checked, held\">✓</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"unchecked\" title=\"not checked\">-</td>"), std::string::npos)
+      << "other-part does not check AM5";
+  EXPECT_NE(html.find("<h3>async model</h3>"), std::string::npos) << "a table per rule family";
+  EXPECT_NE(html.find("AM5: the context may live on the stack"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; trap scribbled"), std::string::npos);
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_NE(html.find("lockstep replay out/failures/broken--echo--3.replay"), std::string::npos);
@@ -137,13 +145,15 @@ TEST(HtmlReport, AShrunkFailureShowsTheShrunkTimelineAndItsReplay) {
       << "the shrunk schedule is drawn";
   EXPECT_EQ(shrunk.find("echo#1"), std::string::npos) << "the original schedule is not";
 
+  // A later failure of the same rule links to its trace instead of a second picture.
   const std::string later = section_of(html, "failure--broken--echo--8");
   ASSERT_FALSE(later.empty());
-  EXPECT_NE(later.find("Timeline of the original schedule, 216 decisions (not shrunk: the run "
+  EXPECT_NE(later.find("Not drawn, as the first failure of this rule is (not shrunk: the run "
                        "shrinks the first failure of each rule"),
             std::string::npos)
       << later;
-  EXPECT_NE(later.find("echo#1"), std::string::npos);
+  EXPECT_NE(later.find("<a href=\"failures/broken--echo--8.trace.json\">"), std::string::npos);
+  EXPECT_EQ(later.find("<svg"), std::string::npos);
   EXPECT_EQ(later.find("shrunk from"), std::string::npos);
 }
 
@@ -170,6 +180,67 @@ TEST(TraceTimeline, DrawsCallsFaultsAndViolations) {
   EXPECT_NE(svg->find("<title>violation AM5 echo#2</title>"), std::string::npos);
   EXPECT_FALSE(timeline_svg("not json", error));
   EXPECT_FALSE(error.empty());
+}
+
+// Virtual time on the axis, labels on calls, faults and violations, deliveries drawn apart
+// from faults, and a marker repeated many times drawn kMarkersPerKindMax times.
+TEST(TraceTimeline, VirtualTimeLabelsAndACapOnRepeatedMarkers) {
+  std::vector<TraceEvent> events = {
+      {1, 0, TraceKind::fiber_spawned, 1, 0, "caller"},
+      {2, 0, TraceKind::annotation, 1, 1, "call open#1"},
+      {3, 0, TraceKind::annotation, 1, 0, "return open#1"},
+      {4, 1500, TraceKind::annotation, 0, 0, "net deliver #1"},
+      {5, 1500, TraceKind::annotation, 0, 0, "net drop #1 (fault plan)"},
+      {6, 2'000'000, TraceKind::annotation, 1, 0, "call receive#2"},
+  };
+  for (std::uint64_t repeat = 0; repeat < 50; ++repeat) {
+    events.push_back(
+        {7 + repeat, 2'000'000, TraceKind::annotation, 1, 0, "violation AM5 receive#2"});
+  }
+  std::string error;
+  const std::optional<std::string> svg = timeline_svg(chrome_trace_json(events), error);
+  ASSERT_TRUE(svg) << error;
+  for (const char* label : {">0</text>", ">1.50 us</text>", ">2.00 ms</text>", ">virtual time<",
+                            ">open#1</text>", ">AM5</text>", ">drop</text>"}) {
+    EXPECT_NE(svg->find(label), std::string::npos) << label << "\n" << *svg;
+  }
+  EXPECT_NE(svg->find("<circle class=\"network\""), std::string::npos) << "a delivery";
+  EXPECT_NE(svg->find("<title>network: net deliver #1</title>"), std::string::npos);
+  EXPECT_NE(svg->find("<title>fault: net drop #1 (fault plan)</title>"), std::string::npos);
+  std::size_t violations = 0;
+  for (std::size_t at = svg->find("<g class=\"violation\">"); at != std::string::npos;
+       at = svg->find("<g class=\"violation\">", at + 1)) {
+    ++violations;
+  }
+  EXPECT_EQ(violations, kMarkersPerKindMax);
+  EXPECT_NE(svg->find("Not drawn (all in the Chrome trace): 38 more violation AM5"),
+            std::string::npos);
+  // Colours travel as presentation attributes: a style sheet may be blocked.
+  EXPECT_EQ(svg->find("style="), std::string::npos);
+  EXPECT_NE(svg->find("fill=\"#c0392b\""), std::string::npos);
+  EXPECT_EQ(virtual_time_label(518'444'763), "518 ms");
+  EXPECT_EQ(virtual_time_label(2'300'000'000), "2.30 s");
+  EXPECT_EQ(virtual_time_label(40), "40 ns");
+}
+
+// Everything the page says is in its markup: no style attribute, tables bordered without CSS,
+// verdict words for what colours also show.
+TEST(HtmlReport, ReadableWithoutStyleSheetOrScript) {
+  RunReport report = sample();
+  report.implementations[0].expectation = Expectation::caught;
+  const std::string html = render(report);
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<[^>]*\sstyle\s*=)")));
+  EXPECT_NE(html.find("<table class=\"verdicts\" id=\"verdicts\" border=\"1\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<table class=\"rules\" border=\"1\">"), std::string::npos);
+  EXPECT_NE(html.find(">expected fail: mutant caught on AM5</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("AM5 in echo, schedule 3 (shrunk) &mdash; expected failure"),
+            std::string::npos);
+  EXPECT_NE(html.find("Self-check verdict: 2 implementation(s); 1 passed, 1 failed as expected"),
+            std::string::npos)
+      << html;
+  report.verdict_policy = "plain";
+  EXPECT_NE(render(report).find("<td class=\"fail\">FAIL</td>"), std::string::npos);
 }
 
 }  // namespace

@@ -83,6 +83,62 @@ TEST(JunitReport, FailuresCarryExplanationAndReplayEscaped) {
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
 }
 
+// Under the self-check verdict a mutant caught on its declared rule is an expected failure,
+// written as pytest writes an xfail (<skipped>); one that escaped fails its declared rule; under
+// --plain-verdict every broken rule is a failure.
+TEST(JunitReport, ExpectedFailuresAreSkippedTheWayXfailIs) {
+  RunReport report = sample();
+  ImplementationReport& mutant = report.implementations[1];
+  mutant.name = "context-by-pointer";
+  mutant.expected_rule = "AM5";
+  mutant.expectation = Expectation::caught;
+  std::string xml = junit_xml(report);
+  EXPECT_EQ(occurrences(xml, "<failure "), 0u) << xml;
+  EXPECT_EQ(occurrences(xml,
+                        "<skipped message=\"expected failure: mutant context-by-pointer "
+                        "breaks AM5 on purpose"),
+            2u)
+      << "AM5 and the deadlock it caused too\n"
+      << xml;
+  EXPECT_NE(xml.find("type=\"expected-failure\"/>\n      <system-out>2 violation(s) of AM5"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"lockstep\" tests=\"7\" failures=\"0\" errors=\"0\" "
+                     "skipped=\"2\">"),
+            std::string::npos);
+
+  report.verdict_policy = "plain";
+  xml = junit_xml(report);
+  EXPECT_EQ(occurrences(xml, "<failure "), 2u);
+  EXPECT_EQ(occurrences(xml, "<skipped "), 0u);
+
+  report.verdict_policy = "self-check";
+  mutant.violations_by_rule = {{"AM1", 1}};
+  mutant.failures.front().rules = {"AM1"};
+  mutant.failures.front().rule = "AM1";
+  xml = junit_xml(report);
+  EXPECT_NE(
+      xml.find("name=\"AM5\">\n      <failure message=\"mutant context-by-pointer is known to "
+               "break AM5 and was not caught in 10 schedule(s)\" type=\"escaped\""),
+      std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"AM1\">\n      <failure "), std::string::npos)
+      << "caught on another rule: a plain failure";
+}
+
+TEST(JunitReport, APluginIsNamedByItsTableNotItsPath) {
+  RunReport report = sample();
+  ImplementationReport& plugin = report.implementations[2];
+  plugin.name = "vendor-channel";
+  plugin.library = LibraryIdentity{"/build/x/libvendor.so", std::string(64, '0'), "1.2"};
+  const std::string xml = junit_xml(report);
+  EXPECT_NE(xml.find("<testsuite name=\"vendor-channel\""), std::string::npos);
+  EXPECT_EQ(xml.find("classname=\"lockstep./build"), std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"library\" value=\"/build/x/libvendor.so\"/>"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"library_version\" value=\"1.2\"/>"), std::string::npos);
+}
+
 TEST(JunitReport, IsWellFormedForXmllint) {
   if (!std::filesystem::exists("/usr/bin/xmllint")) {
     GTEST_SKIP() << "/usr/bin/xmllint is absent (Debian package libxml2-utils, in "

@@ -18,7 +18,9 @@ std::string valid_text() {
   replay.schedule_index = 12;
   replay.schedule_seed = 123456789;
   replay.strategy = "random";
-  replay.fault_plan = "delay<=1000ns drop=5/1000 refuse=0/1000 shutdown=0/1000 abort=0/1000 heal@0ns healed-delay<=0ns";
+  replay.fault_plan =
+      "delay<=1000ns drop=5/1000 refuse=0/1000 shutdown=0/1000 abort=0/1000 heal@0ns "
+      "healed-delay<=0ns";
   replay.rule = "CH1";
   replay.trace_hash = 42;
   replay.explanation = "CH1 at step 3: receive#2 pending at abort never completed";
@@ -29,7 +31,7 @@ std::string valid_text() {
 }
 
 struct Mutation {
-  int kind;               // 0 flip a byte, 1 delete a range, 2 duplicate a range, 3 insert bytes
+  int kind;  // 0 flip a byte, 1 delete a range, 2 duplicate a range, 3 insert bytes
   std::size_t position;
   std::size_t length;
   std::string bytes;
@@ -43,7 +45,8 @@ std::string mutate(std::string text, const Mutation& mutation) {
   const std::size_t length = std::min(mutation.length, text.size() - position);
   switch (mutation.kind) {
     case 0:
-      text[position] = static_cast<char>(text[position] ^ static_cast<char>(1 + mutation.length % 255));
+      text[position] =
+          static_cast<char>(text[position] ^ static_cast<char>(1 + mutation.length % 255));
       break;
     case 1:
       text.erase(position, length);

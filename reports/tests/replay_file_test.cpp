@@ -43,8 +43,27 @@ TEST(ReplayFile, RoundTrips) {
   const auto parsed = parse_replay_file(to_text(sample()), error);
   ASSERT_TRUE(parsed) << error;
   EXPECT_EQ(*parsed, sample());
-  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 2\n", 0), 0u);
+  EXPECT_EQ(to_text(sample()).rfind("lockstep-replay 3\n", 0), 0u);
   EXPECT_NE(to_text(sample()).find("\npct-steps 65\n"), std::string::npos);
+  ReplayFile plugin = sample();
+  plugin.implementation = "vendor-channel";
+  plugin.library = "/opt/vendor/libvendor channel.so";
+  plugin.library_sha256 = std::string(64, 'a');
+  const auto parsed_plugin = parse_replay_file(to_text(plugin), error);
+  ASSERT_TRUE(parsed_plugin) << error;
+  EXPECT_EQ(*parsed_plugin, plugin);
+}
+
+// Version 2 files (no library lines; a plugin named by its path) still replay.
+TEST(ReplayFile, VersionTwoFilesStillRead) {
+  std::string text = to_text(sample());
+  text.replace(0, std::string("lockstep-replay 3").size(), "lockstep-replay 2");
+  text.erase(text.find("library "), std::string("library \nlibrary-sha256 \n").size());
+  ASSERT_EQ(text.find("library"), std::string::npos) << text;
+  std::string error;
+  const auto parsed = parse_replay_file(text, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(*parsed, sample());
 }
 
 TEST(ReplayFile, NewlinesInValuesCannotBreakTheFormat) {
@@ -74,13 +93,14 @@ TEST(ReplayFile, BadInputsAreNamed) {
   expect_error("", "empty");
   expect_error("hello\n", "not a lockstep replay file");
   expect_error("lockstep-replay two\n", "malformed version");
-  expect_error("lockstep-replay 3\nimplementation x\n", "version 3 is newer than this lockstep's (2)");
+  expect_error("lockstep-replay 4\nimplementation x\n",
+               "version 4 is newer than this lockstep's (3)");
   expect_error("lockstep-replay 0\n", "older than");
   // Version 1 files were written before the channel and service suites changed their decisions.
   std::string version_one = good;
-  version_one.replace(0, std::string("lockstep-replay 2").size(), "lockstep-replay 1");
+  version_one.replace(0, std::string("lockstep-replay 3").size(), "lockstep-replay 1");
   expect_error(version_one,
-               "version 1 is older than this lockstep's (2): the suites have changed since");
+               "version 1 is older than this lockstep's (2 to 3): the suites have changed since");
   std::string corrupted = good;
   corrupted.replace(corrupted.find("seed 1197"), 9, "seed x197");
   expect_error(corrupted, "invalid value for 'seed'");
@@ -97,6 +117,9 @@ TEST(ReplayFile, BadInputsAreNamed) {
   swapped.replace(swapped.find("suite"), 5, "suits");
   expect_error(swapped, "expected 'suite'");
   expect_error(good + "more\n", "unexpected text after 'end'");
+  std::string bad_sha = good;
+  bad_sha.replace(bad_sha.find("library-sha256 ") + 15, 0, "xyz");
+  expect_error(bad_sha, "invalid value for 'library-sha256'");
   std::string control = good;
   control.replace(control.find("AM5 at"), 1, std::string(1, '\x01'));
   expect_error(control, "control characters");

@@ -27,6 +27,12 @@ RunReport sample() {
   bad.name = "broken";
   bad.kind = "mutant";
   bad.expected_rule = "AM5";
+  SuiteRun echo;
+  echo.name = "echo";
+  echo.schedules = 10;
+  echo.failed_schedules = 3;
+  echo.violations_by_rule = {{"AM5", 3}};
+  bad.suites = {echo};
   bad.schedules = 10;
   bad.failed_schedules = 3;
   bad.violations_by_rule = {{"AM5", 3}};
@@ -50,7 +56,7 @@ RunReport sample() {
 TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
   const nlohmann::json json = nlohmann::json::parse(to_json(sample()));
   EXPECT_EQ(json["schema"], kReportSchemaVersion);
-  EXPECT_EQ(json["seed"], 7);
+  EXPECT_EQ(json["seed"], "7") << "64-bit values are decimal strings";
   EXPECT_EQ(json["verdict"], "fail");
   EXPECT_EQ(json["run_digest"], "0000000000abcdef");
   ASSERT_EQ(json["implementations"].size(), 2u);
@@ -65,6 +71,97 @@ TEST(RunReport, JsonCarriesSchemaVerdictsAndFailures) {
   for (const char* key : {"rule", "seed", "explanation", "replay"}) {
     EXPECT_TRUE(broken["failures"][0].contains(key)) << key;
   }
+  EXPECT_EQ(broken["failures"][0]["seed"], "99");
+  EXPECT_EQ(broken["failures"][0]["schedule"], "4");
+}
+
+// Seeds and indices use all 64 bits; as strings they survive any JSON reader and read back.
+TEST(RunReport, SixtyFourBitValuesRoundTripAsStrings) {
+  RunReport report = sample();
+  report.seed = 18446744073709551615ull;
+  report.implementations[1].failures[0].schedule_seed = 9007199254740993ull;  // 2^53 + 1
+  report.implementations[1].failures[0].schedule_index = 18446744073709551614ull;
+  const std::string text = to_json(report);
+  EXPECT_NE(text.find("\"seed\": \"18446744073709551615\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"seed\": \"9007199254740993\""), std::string::npos);
+  std::string error;
+  const std::optional<RunReport> parsed = parse_report(text, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(parsed->seed, report.seed);
+  EXPECT_EQ(parsed->implementations[1].failures[0].schedule_seed, 9007199254740993ull);
+  EXPECT_EQ(parsed->implementations[1].failures[0].schedule_index, 18446744073709551614ull);
+  EXPECT_EQ(to_json(*parsed), text) << "every field reads back";
+  for (const char* bad :
+       {"\"-1\"", "\"18446744073709551616\"", "\"12x\"", "\"\"", "\"007\"", "7"}) {
+    std::string corrupted = text;
+    corrupted.replace(corrupted.find("\"18446744073709551615\""), 22, bad);
+    EXPECT_FALSE(parse_report(corrupted, error)) << bad;
+    EXPECT_NE(error.find("report.seed"), std::string::npos) << bad << ": " << error;
+  }
+}
+
+// A schema 2 report (numbers for seeds, no verdict policy) still reads, as a plain verdict.
+TEST(RunReport, SchemaTwoReportsStillRead) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(to_json(sample()));
+  json["schema"] = 2;
+  json["seed"] = 7;
+  json["implementations"][1]["failures"][0]["seed"] = 99;
+  json["implementations"][1]["failures"][0]["schedule"] = 4;
+  for (const char* key : {"lockstep", "verdict_policy", "reruns", "rule_filter", "max_failures",
+                          "stopped_at_max_failures", "expectations_held"}) {
+    json.erase(key);
+  }
+  for (auto& implementation : json["implementations"]) {
+    implementation.erase("expected");
+    implementation.erase("failed_schedules_by_rule");
+    for (auto& suite : implementation["suites"]) {
+      suite.erase("failed_schedules");
+      suite.erase("violations_by_rule");
+    }
+  }
+  std::string error;
+  const std::optional<RunReport> parsed = parse_report(json.dump(), error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(parsed->seed, 7u);
+  EXPECT_EQ(parsed->implementations[1].failures[0].schedule_seed, 99u);
+  EXPECT_EQ(parsed->verdict_policy, "plain");
+  EXPECT_EQ(parsed->implementations[1].expectation, Expectation::caught);
+  json["schema"] = 1;
+  EXPECT_FALSE(parse_report(json.dump(), error));
+  EXPECT_NE(error.find("older"), std::string::npos) << error;
+}
+
+// The self-check verdict: a mutant caught on its rule is expected; escaping, being caught
+// elsewhere only, or a reference failing is not; --plain-verdict counts every broken rule.
+TEST(RunReport, SelfCheckVerdictFollowsExpectations) {
+  RunReport report = sample();
+  report.implementations[0].expectation = Expectation::pass;
+  report.implementations[1].expectation = Expectation::caught;
+  EXPECT_FALSE(report.all_passed());
+  EXPECT_TRUE(report.expectations_held());
+  EXPECT_TRUE(report.verdict_passed());
+  EXPECT_EQ(report.implementations[1].outcome(), "expected-fail");
+  report.verdict_policy = "plain";
+  EXPECT_FALSE(report.verdict_passed());
+  report.verdict_policy = "self-check";
+  report.implementations[1].violations_by_rule = {{"AM3", 3}};
+  EXPECT_EQ(report.implementations[1].outcome(), "caught-on-other-rule");
+  EXPECT_FALSE(report.verdict_passed());
+  report.implementations[1].violations_by_rule.clear();
+  report.implementations[1].failed_schedules = 0;
+  EXPECT_EQ(report.implementations[1].outcome(), "escaped");
+  EXPECT_FALSE(report.verdict_passed());
+  report.implementations[1].expectation = Expectation::not_judged;
+  EXPECT_TRUE(report.verdict_passed());
+  report.implementations[0].failed_schedules = 1;
+  EXPECT_EQ(report.implementations[0].outcome(), "fail");
+  EXPECT_FALSE(report.verdict_passed()) << "a reference that fails";
+  report.implementations[0].failed_schedules = 0;
+  report.reruns.push_back(
+      Rerun{"archetype", "known-failures/x.replay", "AM5", "still-fails", "", false});
+  EXPECT_FALSE(report.verdict_passed()) << "a past failure of a reference still fails";
+  report.reruns.back().expected = true;
+  EXPECT_TRUE(report.verdict_passed());
 }
 
 // A verdict never says more than the run showed: nothing exercised is not a pass, an
@@ -84,8 +181,7 @@ TEST(RunReport, VerdictsSayWhatWasTested) {
 
   report.implementations[0].suites[0].schedules_without_subject = 10;
   EXPECT_EQ(report.implementations[0].verdict(), "not-exercised");
-  EXPECT_EQ(report.implementations[0].suites_not_exercised(),
-            std::vector<std::string>{"channel"});
+  EXPECT_EQ(report.implementations[0].suites_not_exercised(), std::vector<std::string>{"channel"});
   EXPECT_EQ(report.verdict(), "not-exercised");
   EXPECT_FALSE(report.all_passed());
   report.implementations[0].suites[0].schedules_without_subject = 9;

@@ -2,6 +2,7 @@
 // the readable form leaves scheduler noise out unless asked.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "reports/schedule_trace.h"
@@ -29,7 +30,7 @@ TEST(ScheduleTrace, ChromeTraceHasTracksSlicesAndFaults) {
   int global_faults = 0;
   bool named_caller = false;
   for (const auto& event : events) {
-    if (event["ph"] == "M" && event["args"]["name"] == "caller") {
+    if (event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == "caller") {
       named_caller = event["tid"] == 1;
     }
     begins += event["ph"] == "B" ? 1 : 0;
@@ -47,6 +48,50 @@ TEST(ScheduleTrace, ChromeTraceHasTracksSlicesAndFaults) {
   EXPECT_EQ(begins, 1);
   EXPECT_EQ(ends, 1);
   EXPECT_EQ(global_faults, 1);
+}
+
+// ts is virtual time (us); the process and threads are named; faults, network traffic and
+// violations have categories of their own, a violation its explanation.
+TEST(ScheduleTrace, ChromeTraceTimesNamesAndCategories) {
+  std::vector<TraceEvent> events = sample();
+  events.push_back({7, 2500, TraceKind::annotation, 1, 0, "net deliver #1"});
+  events.push_back({8, 2500, TraceKind::annotation, 1, 0, "violation AM5 echo#1"});
+  TraceContext context;
+  context.process_name = "lockstep: archetype, suite echo, schedule 3";
+  context.violation_texts = {"AM5 at step 8: the context was read after return"};
+  const nlohmann::json document = nlohmann::json::parse(chrome_trace_json(events, context));
+  bool process_named = false;
+  bool sorted = false;
+  std::map<std::string, std::string> category_of;
+  for (const auto& event : document["traceEvents"]) {
+    if (event["ph"] == "M") {
+      process_named = process_named || (event["name"] == "process_name" &&
+                                        event["args"]["name"] == context.process_name);
+      sorted = sorted || event["name"] == "thread_sort_index";
+      continue;
+    }
+    category_of[event["name"]] = event.value("cat", "");
+    if (event["name"] == "violation AM5 echo#1") {
+      EXPECT_EQ(event["ts"], 2.5) << "virtual time in microseconds";
+      EXPECT_EQ(event["s"], "g");
+      EXPECT_EQ(event["args"]["rule"], "AM5");
+      EXPECT_EQ(event["args"]["operation"], "echo#1");
+      EXPECT_EQ(event["args"]["explanation"], context.violation_texts[0]);
+      EXPECT_EQ(event["args"]["event"], 8);
+    }
+    if (event["name"] == "net drop #3") {
+      EXPECT_EQ(event["ts"], 0.05);
+    }
+  }
+  EXPECT_TRUE(process_named);
+  EXPECT_TRUE(sorted);
+  EXPECT_EQ(category_of["net drop #3"], "fault");
+  EXPECT_EQ(category_of["net deliver #1"], "network");
+  EXPECT_EQ(category_of["violation AM5 echo#1"], "violation");
+  EXPECT_EQ(category_of["callback echo#1"], "callback");
+  EXPECT_EQ(annotation_category("healed"), "phase");
+  EXPECT_EQ(annotation_category("inject abort"), "fault");
+  EXPECT_EQ(annotation_category("peer ends session"), "fault");
 }
 
 TEST(ScheduleTrace, ReadableTraceHidesNoiseUnlessVerbose) {

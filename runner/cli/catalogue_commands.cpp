@@ -1,6 +1,9 @@
 // The listing commands, printed from the registry and the rule catalogue.
 #include "runner/cli/catalogue_commands.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -37,7 +40,7 @@ int list_plugins(const std::vector<std::string>& arguments) {
           {"task-based:      ", &facts->task_based}};
       for (const auto& [label, roles] : patterns) {
         std::printf("  %s%s\n", label,
-                    !roles->provided ? "not provided"
+                    !roles->provided                 ? "not provided"
                     : roles->proxy && roles->service ? "provided (client proxy and service)"
                     : roles->proxy                   ? "provided (client proxy only)"
                                                      : "provided (service only)");
@@ -89,23 +92,35 @@ int list_command(const std::string& format) {
     std::printf("%s\n", document.dump(2).c_str());
     return kExitPass;
   }
-  std::printf("implementations:\n");
+  // Columns as wide as their longest entry, so a long name never pushes its line out of line.
+  std::size_t name_width = 0;
   for (const auto& implementation : implementations) {
-    std::printf("  %-34s %-9s %-5s %s\n", implementation.name.c_str(), implementation.kind.c_str(),
-                implementation.breaks.empty() ? "-" : implementation.breaks.c_str(),
-                implementation.description.c_str());
+    name_width = std::max(name_width, implementation.name.size());
   }
-  std::printf("suites:\n");
   for (const auto& suite : suites) {
-    std::printf("  %-34s %s\n", suite.name.c_str(), suite.description.c_str());
+    name_width = std::max(name_width, suite.name.size());
   }
-  std::printf("rules:\n");
+  std::size_t family_width = 0;
+  for (const auto& rule : rules) {
+    family_width = std::max(family_width, rule.family.size());
+  }
+  std::string text = "implementations:\n";
+  for (const auto& implementation : implementations) {
+    text += fmt::format(
+        "  {:<{}} {:<9} {:<5} {}\n", implementation.name, name_width, implementation.kind,
+        implementation.breaks.empty() ? "-" : implementation.breaks, implementation.description);
+  }
+  text += "suites:\n";
+  for (const auto& suite : suites) {
+    text += fmt::format("  {:<{}} {}\n", suite.name, name_width, suite.description);
+  }
+  text += "rules:\n";
   for (const auto& rule : rules) {
     const bool checked = !conformance::suites_checking(rule.id).empty();
-    std::printf("  %-5s %-26s %s%s\n", std::string(rule.id).c_str(),
-                std::string(rule.family).c_str(), std::string(rule.title).c_str(),
-                checked ? "" : "  [not checked by any suite]");
+    text += fmt::format("  {:<5} {:<{}} {}{}\n", rule.id, rule.family, family_width, rule.title,
+                        checked ? "" : "  [not checked by any suite]");
   }
+  std::fputs(text.c_str(), stdout);
   return kExitPass;
 }
 
@@ -122,7 +137,8 @@ int explain_command(const std::string& id) {
   for (const std::string& suite : conformance::suites_checking(rule->id)) {
     checked_by += (checked_by.empty() ? "" : ", ") + suite;
   }
-  std::printf("Checked by: %s\n", checked_by.empty() ? "no suite (not checked)" : checked_by.c_str());
+  std::printf("Checked by: %s\n",
+              checked_by.empty() ? "no suite (not checked)" : checked_by.c_str());
   const std::vector<const conformance::RuleClause*> clauses = conformance::clauses_of(rule->id);
   if (!clauses.empty()) {
     std::printf("\nClauses, how each is checked, and the probes that exercise it:\n");

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "reports/report_merge.h"
+#include "reports/shell_command.h"
+#include "runner/cli/invocation.h"
 #include "runner/cli/replay_command.h"
 #include "runner/report_directory.h"
 
@@ -107,7 +109,7 @@ int merge_into(const MergeOptions& options, const fs::path& output, const fs::pa
     }
     for (const reports::ImplementationReport& implementation : report->implementations) {
       for (const reports::Failure& failure : implementation.failures) {
-        origin_of_stem[failure.file_stem(implementation.name)] = directory;
+        origin_of_stem[failure.file_stem(implementation.file_name())] = directory;
       }
     }
     shards.push_back(reports::ShardReport{directory, std::move(*report)});
@@ -129,7 +131,7 @@ int merge_into(const MergeOptions& options, const fs::path& output, const fs::pa
       if (failure.replay_file.empty()) {
         continue;
       }
-      const std::string origin = origin_of_stem[failure.file_stem(implementation.name)];
+      const std::string origin = origin_of_stem[failure.file_stem(implementation.file_name())];
       const fs::path from = fs::path(origin) / failure.replay_file;
       if (!fs::exists(from)) {
         std::fprintf(stderr, "lockstep: %s lists a failure whose replay file %s is missing\n",
@@ -148,10 +150,14 @@ int merge_into(const MergeOptions& options, const fs::path& output, const fs::pa
                      status.message().c_str());
         return kExitUsage;
       }
-      failure.reproduce = "lockstep replay " + (output / failure.replay_file).string();
+      const auto replay_command_of = [](const std::filesystem::path& path) {
+        std::vector<std::string> words = invocation();
+        words.insert(words.end(), {"replay", path.string()});
+        return reports::shell_command(words);
+      };
+      failure.reproduce = replay_command_of(output / failure.replay_file);
       if (failure.shrunk()) {
-        failure.shrunk_reproduce =
-            "lockstep replay " + (output / failure.shrunk_replay_file).string();
+        failure.shrunk_reproduce = replay_command_of(output / failure.shrunk_replay_file);
       }
     }
   }
@@ -166,10 +172,10 @@ int merge_into(const MergeOptions& options, const fs::path& output, const fs::pa
   }
   std::printf("merged %zu report(s): %llu schedules, run digest %016llx, %s%s\n", shards.size(),
               static_cast<unsigned long long>(schedules),
-              static_cast<unsigned long long>(merged->run_digest), merged->verdict().c_str(),
+              static_cast<unsigned long long>(merged->run_digest), merged->final_verdict().c_str(),
               merged->shard_count > 1 ? " (not every shard yet)" : "");
   std::printf("report written to %s/report.json\n", options.output_directory.c_str());
-  return merged->all_passed() ? kExitPass : kExitViolation;
+  return merged->verdict_passed() ? kExitPass : kExitViolation;
 }
 
 }  // namespace

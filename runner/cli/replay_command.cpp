@@ -1,5 +1,5 @@
 // Replay and shrink: load a replay file, check that it fits this build, find its implementation
-// and suite, re-run it in a worker process.
+// and suite, re-run it in a worker process; or regenerate a schedule from a reproduce string.
 #include "runner/cli/replay_command.h"
 
 #include <cstdio>
@@ -10,6 +10,8 @@
 #include "conformance/registry/suites.h"
 #include "reports/atomic_file.h"
 #include "reports/replay_file.h"
+#include "reports/reproduce_token.h"
+#include "reports/sha256.h"
 #include "runner/implementation_resolver.h"
 #include "runner/isolated_schedule.h"
 #include "runner/isolated_shrink.h"
@@ -31,7 +33,7 @@ struct LoadedReplay {
 };
 
 // Every check that can be made before running anything: exit 2 with one line on failure.
-std::optional<LoadedReplay> load(const std::string& path,
+std::optional<LoadedReplay> load(const std::string& path, const std::string& implementation_path,
                                  runner::ImplementationResolver& resolver) {
   std::string error;
   std::optional<reports::ReplayFile> file = reports::read_replay_file(path, error);
@@ -64,10 +66,15 @@ std::optional<LoadedReplay> load(const std::string& path,
                  static_cast<unsigned long long>(expected_seed));
     return std::nullopt;
   }
-  const conformance::Implementation* implementation =
-      resolver.resolve(replay.implementation, error);
+  // A plugin's file (version 3) names the table and records the library it was loaded from;
+  // --impl replays it on another library (a moved or rebuilt one).
+  const std::string target = !implementation_path.empty() ? implementation_path
+                             : !replay.library.empty()    ? replay.library
+                                                          : replay.implementation;
+  const conformance::Implementation* implementation = resolver.resolve(target, error);
   if (implementation == nullptr) {
-    std::fprintf(stderr, "lockstep: %s: the replay's %s\n", path.c_str(), error.c_str());
+    std::fprintf(stderr, "lockstep: %s: the replay's %s%s\n", path.c_str(), error.c_str(),
+                 replay.library.empty() ? "" : " (give the library with --impl PATH)");
     return std::nullopt;
   }
   const conformance::Suite* suite = conformance::find_suite(replay.suite);
@@ -164,16 +171,187 @@ int does_not_match(const ReplayOptions& options, const std::string& what) {
   return kExitUsage;
 }
 
+// Why the library under replay is not the one that wrote the file, or empty when it is (or the
+// file, written before version 3 or from bundled code, records no SHA-256 to tell by). Reading
+// the file to hash it runs none of its code.
+std::string library_change(const LoadedReplay& loaded) {
+  const reports::ReplayFile& file = loaded.file;
+  if (file.library_sha256.empty()) {
+    return "";
+  }
+  const std::string& path = loaded.implementations.front()->name;  // a plugin: its absolute path
+  std::string error;
+  const std::optional<std::string> sha256 = reports::sha256_of_file(path, error);
+  if (sha256 && *sha256 == file.library_sha256) {
+    return "";
+  }
+  return "the library changed: SHA-256 " + file.library_sha256.substr(0, 12) +
+         "... when recorded, " + (sha256 ? sha256->substr(0, 12) + "..." : error) + " now (" +
+         path + ")";
+}
+
+// The implementation changed since the file was written: its schedule is run as near to the
+// recorded one as the changed code allows (guided by the log where it fits), and the recorded
+// rule either still breaks (exit 1) or now holds (exit 0).
+int replay_changed(LoadedReplay& loaded, const ReplayOptions& options, const std::string& change) {
+  const reports::ReplayFile& file = loaded.file;
+  std::printf(
+      "replaying %s: %s on suite %s, seed %llu (%s)\n%s: running the schedule as near to "
+      "the recorded one as the changed code allows\n",
+      options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
+      static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str(), change.c_str());
+  runner::ScheduleRequest request;
+  request.mode = runner::is_isolation_rule(file.rule) && file.decisions.empty()
+                     ? runner::ScheduleRequest::Mode::run
+                     : runner::ScheduleRequest::Mode::guided;
+  request.suite = loaded.suite;
+  request.schedule_seed = file.schedule_seed;
+  request.strategy = file.strategy;
+  request.rule = file.rule;
+  request.decisions = file.decisions.to_text();
+  request.readable_trace = true;
+  request.verbose = options.verbose;
+  const runner::TaskEnd end = loaded.worker->call(request.encode(), timeout_of(options, file));
+  bool still_breaks = false;
+  if (end.outcome.kind != harness::IsolatedOutcomeKind::completed) {
+    std::printf("%s\n", runner::isolation_explanation(end.outcome).c_str());
+    still_breaks = runner::isolation_rule_of(end.outcome) == file.rule;
+  } else if (request.mode == runner::ScheduleRequest::Mode::guided) {
+    const std::optional<runner::ScheduleReply> reply =
+        runner::ScheduleReply::decode(end.outcome.result);
+    if (!reply) {
+      std::fprintf(stderr, "lockstep: the worker sent back an unreadable result\n");
+      return kExitUsage;
+    }
+    std::fputs(reply->readable_trace.c_str(), stdout);
+    std::printf("\n");
+    for (const std::string& violation : reply->violations) {
+      std::printf("violation: %s\n", violation.c_str());
+    }
+    still_breaks = reply->still_fails;
+  }
+  std::printf("%s %s on this schedule\n", file.rule.c_str(),
+              still_breaks ? "still breaks" : "now holds");
+  return still_breaks ? kExitViolation : kExitPass;
+}
+
+// A reproduce string: the schedule regenerated in a worker from the run's seed and its index
+// with the run's strategy, then its decision log replayed there for the trace. Exit 1 when it
+// breaks a rule (or does not come back), 0 when every rule holds.
+int replay_token(const reports::ReproduceToken& token, const ReplayOptions& options) {
+  runner::ImplementationResolver resolver;
+  std::string error;
+  // A plugin's string names its table: --impl says where the library is.
+  const conformance::Implementation* implementation = resolver.resolve(
+      options.implementation.empty() ? token.implementation : options.implementation, error);
+  if (implementation != nullptr && !options.implementation.empty()) {
+    const runner::PluginFacts* facts = resolver.facts_of(*implementation);
+    if ((facts ? facts->name : implementation->name) != token.implementation) {
+      implementation = nullptr;
+      error = "--impl " + options.implementation + " is not '" + token.implementation + "'";
+    }
+  }
+  if (implementation == nullptr) {
+    std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
+    return kExitUsage;
+  }
+  const conformance::Suite* suite = conformance::find_suite(token.suite);
+  if (suite == nullptr || !suite->applies(*implementation)) {
+    std::fprintf(stderr, "lockstep: %s names suite '%s', which does not exist or does not apply\n",
+                 options.replay_path.c_str(), token.suite.c_str());
+    return kExitUsage;
+  }
+  const std::optional<StrategySpec> spec = parse_strategy_spec(token.strategy, error);
+  if (!spec) {
+    std::fprintf(stderr, "lockstep: %s: %s\n", options.replay_path.c_str(), error.c_str());
+    return kExitUsage;
+  }
+  LoadedReplay loaded;
+  loaded.implementations = {implementation};
+  loaded.suite = static_cast<std::size_t>(suite - conformance::suites().data());
+  loaded.file.implementation = implementation->name;
+  loaded.file.suite = suite->name;
+  loaded.file.schedule_seed = runner::schedule_seed(token.run_seed, token.schedule_index);
+  start_worker(loaded, resolver);
+  runner::ScheduleRequest request;
+  request.mode = runner::ScheduleRequest::Mode::keep;
+  request.suite = loaded.suite;
+  request.schedule_seed = loaded.file.schedule_seed;
+  request.strategy = spec->to_text();
+  const runner::TaskEnd end =
+      loaded.worker->call(request.encode(), timeout_of(options, loaded.file));
+  std::printf("replaying %s: %s on suite %s, run seed %llu, schedule %llu (%s)\n",
+              options.replay_path.c_str(), implementation->name.c_str(), suite->name.c_str(),
+              static_cast<unsigned long long>(token.run_seed),
+              static_cast<unsigned long long>(token.schedule_index), request.strategy.c_str());
+  if (end.outcome.kind != harness::IsolatedOutcomeKind::completed) {
+    std::printf("%s\nthe schedule ended with %s\n",
+                runner::isolation_explanation(end.outcome).c_str(),
+                runner::isolation_rule_of(end.outcome).c_str());
+    return kExitViolation;
+  }
+  const std::optional<runner::ScheduleReply> kept =
+      runner::ScheduleReply::decode(end.outcome.result);
+  std::optional<DecisionLog> decisions;
+  if (kept) {
+    decisions = DecisionLog::from_text(kept->decisions, error);
+  }
+  if (!decisions) {
+    std::fprintf(stderr, "lockstep: the worker sent back an unreadable result\n");
+    return kExitUsage;
+  }
+  loaded.file.decisions = std::move(*decisions);
+  runner::TaskEnd replay_end;
+  const std::optional<runner::ScheduleReply> reply = replay_once(loaded, options, replay_end);
+  if (!reply || reply->record.trace_hash != kept->record.trace_hash) {
+    std::printf("NONDETERMINISM: the schedule's own decision log gave another schedule\n");
+    return kExitNondeterminism;
+  }
+  std::printf("fault plan: %s\n\n", reply->fault_plan.c_str());
+  std::fputs(reply->readable_trace.c_str(), stdout);
+  std::printf("\n");
+  for (const std::string& violation : reply->violations) {
+    std::printf("violation: %s\n", violation.c_str());
+  }
+  if (!options.chrome_trace_path.empty()) {
+    if (!reports::write_file_atomically(options.chrome_trace_path, reply->chrome_trace, error)) {
+      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    std::printf("trace written to %s (open it in Perfetto or chrome://tracing)\n",
+                options.chrome_trace_path.c_str());
+  }
+  if (!reply->record.failed()) {
+    std::printf("every rule holds on this schedule (trace hash %s)\n",
+                hex64(reply->record.trace_hash).c_str());
+    return kExitPass;
+  }
+  std::printf("broken: %s (trace hash %s)\n", reply->explanation.c_str(),
+              hex64(reply->record.trace_hash).c_str());
+  return kExitViolation;
+}
+
 }  // namespace
 
 int replay_command(const ReplayOptions& options) {
+  std::error_code status;
+  if (!std::filesystem::exists(options.replay_path, status)) {
+    std::string token_error;
+    if (const std::optional<reports::ReproduceToken> token =
+            reports::parse_reproduce_token(options.replay_path, token_error)) {
+      return replay_token(*token, options);
+    }
+  }
   runner::ImplementationResolver resolver;
-  std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
+  std::optional<LoadedReplay> loaded = load(options.replay_path, options.implementation, resolver);
   if (!loaded) {
     return kExitUsage;
   }
   start_worker(*loaded, resolver);
   const reports::ReplayFile& file = loaded->file;
+  if (const std::string change = library_change(*loaded); !change.empty()) {
+    return replay_changed(*loaded, options, change);
+  }
   if (runner::is_isolation_rule(file.rule)) {
     return replay_isolated(*loaded, options);
   }
@@ -250,7 +428,7 @@ int replay_command(const ReplayOptions& options) {
 
 int shrink_command(const ShrinkOptions& options) {
   runner::ImplementationResolver resolver;
-  std::optional<LoadedReplay> loaded = load(options.replay_path, resolver);
+  std::optional<LoadedReplay> loaded = load(options.replay_path, "", resolver);
   if (!loaded) {
     return kExitUsage;
   }

@@ -11,6 +11,15 @@
 // memory blow-up is re-run under the timeout the file records. Shrink minimises the decision
 // log while the same rule still breaks, and writes the smaller replay file (-o FILE, or into
 // -o DIR).
+//
+// A plugin's file records its library's SHA-256: when the library under replay differs (a fix,
+// a rebuild; `--impl PATH` points at another one), the schedule is run as near to the recorded
+// one as the changed code allows (guided by the log) and the recorded rule either still breaks
+// (exit 1) or now holds (exit 0), said so.
+//
+// A reproduce string (reports/reproduce_token.h) instead of a file regenerates the schedule from
+// the run's seed and the schedule's index and runs it in a worker (exit 1 when it breaks a
+// rule, 0 when every rule holds).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +35,7 @@ struct ReplayOptions {
   bool verbose = false;
   /// The worker's wall-clock limit; 0: the file's timeout-ms, else 10 s.
   std::uint64_t schedule_timeout_ms = 0;
+  std::string implementation;  ///< --impl: replay on this plugin library instead
 };
 
 int replay_command(const ReplayOptions& options);

@@ -1,66 +1,31 @@
 // The run command's checks, banner, per-implementation lines and verdict.
 #include "runner/cli/run_command.h"
 
-#include <unistd.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include "conformance/registry/suites.h"
+#include "reports/atomic_file.h"
+#include "reports/ci_annotations.h"
 #include "runner/cli/exit_codes.h"
+#include "runner/cli/invocation.h"
 #include "runner/cli/progress_display.h"
+#include "runner/cli/run_output.h"
+#include "runner/cli/run_selection.h"
+#include "runner/cli/shard_environment.h"
+#include "runner/failure_database.h"
 #include "runner/interrupt_signals.h"
 #include "runner/report_directory.h"
+#include "runner/suite_rules.h"
 
 namespace lockstep::cli {
 
 namespace {
-
-std::string verdict_word(const std::string& verdict) {
-  if (verdict == "pass") {
-    return "PASS";
-  }
-  if (verdict == "fail") {
-    return "FAIL";
-  }
-  if (verdict == "not-applicable") {
-    return "n/a";
-  }
-  return verdict == "incomplete" ? "INCOMPLETE" : "NOT EXERCISED";
-}
-
-std::string implementation_line(const reports::ImplementationReport& entry) {
-  std::string rules;
-  for (const auto& [rule, count] : entry.violations_by_rule) {
-    rules += (rules.empty() ? "" : " ") + rule + "x" + std::to_string(count);
-  }
-  std::string expectation;
-  if (!entry.expected_rule.empty() && entry.schedules > 0) {
-    expectation = entry.caught_as_declared() ? "  (mutant caught on " + entry.expected_rule + ")"
-                                             : "  (MISSED: declared " + entry.expected_rule + ")";
-  }
-  if (entry.stopped_after_hangs > 0) {
-    expectation += "  (stopped after " + std::to_string(entry.stopped_after_hangs) +
-                   " hangs: " + std::to_string(entry.schedules_not_run) + " schedules not run)";
-  } else if (entry.schedules_not_run > 0) {
-    expectation += "  (" + std::to_string(entry.schedules_not_run) + " schedules not run)";
-  }
-  if (entry.provides_no_part) {
-    expectation += "  (it provides no part lockstep tests)";
-  }
-  for (const std::string& suite : entry.suites_not_exercised()) {
-    expectation += "  (no schedule of suite " + suite + " got past creating its object)";
-  }
-  char line[1024];
-  std::snprintf(line, sizeof(line), "  %-34s %-4s %6llu schedules, %6llu failed%s%s%s\n",
-                entry.name.c_str(), verdict_word(entry.verdict()).c_str(),
-                static_cast<unsigned long long>(entry.schedules),
-                static_cast<unsigned long long>(entry.failed_schedules),
-                rules.empty() ? "" : "  violations: ", rules.c_str(), expectation.c_str());
-  return line;
-}
 
 // A whole number from 0 to 2^64 - 1, digits only: no sign, no wrap-around.
 std::optional<std::uint64_t> parse_count(const std::string& text) {
@@ -125,48 +90,57 @@ std::size_t print_coverage(const reports::RunReport& report, bool table) {
   return gaps;
 }
 
-// The progress bar, and a line per implementation above it.
-class CommandLineObserver final : public runner::RunObserver {
- public:
-  explicit CommandLineObserver(ProgressDisplay& display) : display_(display) {}
-  void schedule_finished(bool failed) override { display_.schedule_finished(failed); }
-  void tick() override { display_.tick(); }
-  void schedules_finished() override { display_.finish(); }
-  void implementation_done(const reports::ImplementationReport& entry) override {
-    display_.print_line(implementation_line(entry));
-  }
-
- private:
-  ProgressDisplay& display_;
-};
+bool suite_selected(const runner::RunOptions& options, const conformance::Suite& suite) {
+  const bool named =
+      options.suites.empty() ||
+      std::find(options.suites.begin(), options.suites.end(), suite.name) != options.suites.end();
+  return named && (options.rule_filter.empty() ||
+                   !runner::rules_selected(suite.rules, options.rule_filter).empty());
+}
 
 }  // namespace
 
 int run_command(runner::RunOptions& options, const RunSettings& settings,
                 runner::ImplementationResolver& resolver) {
   std::string error;
+  const auto usage = [](const std::string& message) {
+    std::fprintf(stderr, "lockstep: %s\n", message.c_str());
+    return kExitUsage;
+  };
   const std::optional<std::uint64_t> seed = parse_count(settings.seed_text);
   if (!seed) {
-    std::fprintf(stderr, "lockstep: --seed '%s' is not a whole number from 0 to %llu\n",
-                 settings.seed_text.c_str(), static_cast<unsigned long long>(UINT64_MAX));
-    return kExitUsage;
+    return usage(fmt::format("--seed '{}' is not a whole number from 0 to {}", settings.seed_text,
+                             UINT64_MAX));
   }
   options.seed = *seed;
   const auto strategy = parse_strategy_spec(settings.strategy_text, error);
   if (!strategy) {
-    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-    return kExitUsage;
+    return usage(error);
   }
   options.strategy = *strategy;
-  if (!settings.shard_text.empty() && !parse_shard(settings.shard_text, options)) {
-    std::fprintf(stderr, "lockstep: --shard '%s' is not I/N with 1 <= I <= N\n",
-                 settings.shard_text.c_str());
-    return kExitUsage;
+  std::string shard_source;
+  if (!settings.shard_text.empty()) {
+    if (settings.shard_count) {
+      return usage("--shard I/N and --shard-count N: give one");
+    }
+    if (!parse_shard(settings.shard_text, options)) {
+      return usage("--shard '" + settings.shard_text + "' is not I/N with 1 <= I <= N");
+    }
+  } else if (!settings.schedule_given) {
+    const std::optional<EnvironmentShard> shard =
+        shard_from_environment(settings.shard_count, error);
+    if (!error.empty()) {
+      return usage(error);
+    }
+    if (shard) {
+      options.shard_index = shard->index;
+      options.shard_count = shard->count;
+      shard_source = shard->source;
+    }
   }
   if (settings.schedule_given) {
     if (options.shard_count > 1) {
-      std::fprintf(stderr, "lockstep: --schedule re-runs one schedule; it takes no --shard\n");
-      return kExitUsage;
+      return usage("--schedule re-runs one schedule; it takes no --shard");
     }
     options.only_schedule = settings.schedule;
   } else if (settings.time_given) {
@@ -174,36 +148,41 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
   } else {
     options.runs = settings.runs;
   }
-  for (const std::string& suite : options.suites) {
-    if (conformance::find_suite(suite) == nullptr) {
-      std::fprintf(stderr, "lockstep: unknown suite '%s' (see lockstep list)\n", suite.c_str());
-      return kExitUsage;
-    }
+  if (!select_suites(settings.suites, options.suites, error)) {
+    return usage(error);
   }
-  if (settings.names.empty()) {
-    for (const auto& implementation : conformance::bundled_implementations()) {
-      options.implementations.push_back(&implementation);
-    }
+  const std::optional<runner::NameFilter> rule_filter = parse_rule_filter(settings.rules, error);
+  if (!rule_filter) {
+    return usage(error);
   }
-  for (const std::string& name : settings.names) {
-    const auto* implementation = resolver.resolve(name, error);
-    if (implementation == nullptr) {
-      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-      return kExitUsage;
+  options.rule_filter = *rule_filter;
+  if (!select_implementations(settings.names, resolver, options.implementations, error)) {
+    return usage(error);
+  }
+  for (std::size_t position = 0; position < options.implementations.size(); ++position) {
+    const conformance::Implementation* implementation = options.implementations[position];
+    if (std::count(options.implementations.begin(), options.implementations.end(), implementation) >
+        1) {
+      return usage("--impl '" + implementation->name + "' is given twice (each runs once)");
     }
-    if (std::find(options.implementations.begin(), options.implementations.end(), implementation) !=
-        options.implementations.end()) {
-      std::fprintf(stderr, "lockstep: --impl '%s' is given twice (each runs once)\n", name.c_str());
-      return kExitUsage;
-    }
-    options.implementations.push_back(implementation);
   }
   // Plugins are loaded in each worker process, never here.
   options.worker_setup = [&resolver] { return resolver.load_plugins_here(); };
+  options.labels = labels_of(options.implementations, resolver, error);
+  if (options.labels.empty() && !options.implementations.empty()) {
+    return usage(error);
+  }
+  options.verdict_policy = settings.plain_verdict ? "plain" : "self-check";
+  options.max_failures = settings.fail_fast ? 1 : settings.max_failures;
+  options.command = invocation();
+  if ((settings.rerun_failed || settings.annotations == "sarif") &&
+      options.report_directory.empty()) {
+    return usage(std::string(settings.rerun_failed ? "--rerun-failed" : "--annotations sarif") +
+                 " needs --report DIR (the failure database and the SARIF file live there)");
+  }
   if (!options.report_directory.empty() &&
       !runner::prepare_report_directory(options.report_directory, error)) {
-    std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-    return kExitUsage;
+    return usage(error);
   }
 
   std::string budget;
@@ -215,24 +194,48 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
     budget = std::to_string(*options.runs) + " schedule(s) per implementation and suite";
   }
   if (options.shard_count > 1) {
-    budget += ", shard " + std::to_string(options.shard_index) + "/" +
-              std::to_string(options.shard_count);
+    budget += fmt::format(", shard {}/{}{}", options.shard_index, options.shard_count,
+                          shard_source.empty() ? "" : " (from " + shard_source + ")");
+  }
+  if (!options.rule_filter.empty()) {
+    budget += ", rules " + options.rule_filter.to_text();
   }
   std::printf("lockstep run: seed %llu, strategy %s, %s\n",
               static_cast<unsigned long long>(options.seed), options.strategy.to_text().c_str(),
               budget.c_str());
   std::fflush(stdout);
 
+  std::vector<std::string> report_names;
+  std::size_t name_width = 0;
+  for (std::size_t position = 0; position < options.implementations.size(); ++position) {
+    report_names.push_back(options.labels[position] ? options.labels[position]->name
+                                                    : options.implementations[position]->name);
+    name_width = std::max(name_width, std::min(report_names.back().size(), kNameColumnMax));
+  }
   runner::install_interrupt_handlers(/*second_signal_kills=*/true);
+  runner::RerunOutcome reruns;
+  if (settings.rerun_failed) {
+    reruns = runner::rerun_known_failures(options, report_names, options.report_directory);
+    for (const std::string& note : reruns.notes) {
+      std::fprintf(stderr, "lockstep: %s\n", note.c_str());
+    }
+    std::printf("re-ran %zu known failure(s) from %s/%s\n", reruns.reruns.size(),
+                options.report_directory.c_str(), runner::kKnownFailuresDirectory);
+    for (const reports::Rerun& rerun : reruns.reruns) {
+      std::fputs(fmt::format("  {:<11} {} ({}): {}\n", rerun.result, rerun.file, rerun.rule,
+                             rerun.explanation)
+                     .c_str(),
+                 stdout);
+    }
+    std::fflush(stdout);
+  }
+
   std::optional<std::uint64_t> total;
   if (!options.time_seconds) {
     total = 0;
     for (const auto* implementation : options.implementations) {
       for (const auto& suite : conformance::suites()) {
-        const bool selected = options.suites.empty() ||
-                              std::find(options.suites.begin(), options.suites.end(), suite.name) !=
-                                  options.suites.end();
-        if (selected && suite.applies(*implementation)) {
+        if (suite_selected(options, suite) && suite.applies(*implementation)) {
           const std::uint64_t first = options.shard_index - 1;
           *total += options.only_schedule   ? 1
                     : *options.runs > first ? (*options.runs - first - 1) / options.shard_count + 1
@@ -241,9 +244,10 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
       }
     }
   }
-  ProgressDisplay display(isatty(STDOUT_FILENO) != 0, total, options.time_seconds);
-  CommandLineObserver observer(display);
-  const runner::RunOutcome result = runner::run_schedules(options, observer);
+  const Terminal terminal = Terminal::detect();
+  ProgressDisplay display(terminal, total, options.time_seconds);
+  CommandLineObserver observer(display, terminal, name_width, options.verdict_policy);
+  runner::RunOutcome result = runner::run_schedules(options, observer);
   if (!result.report) {
     std::fprintf(stderr, "lockstep: %s\n", result.error.c_str());
     return kExitUsage;
@@ -251,51 +255,70 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
   if (result.nondeterministic) {
     std::fprintf(stderr, "lockstep: %s\n", result.error.c_str());
   }
-  const reports::RunReport& report = *result.report;
+  reports::RunReport& report = *result.report;
+  report.reruns = reruns.reruns;
   std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
-  for (const auto& entry : report.implementations) {
-    if (!entry.failures.empty()) {
-      const reports::Failure& failure = entry.failures.front();
-      std::printf("  %s: %s\n    reproduce: %s\n", entry.name.c_str(), failure.explanation.c_str(),
-                  failure.reproduce.c_str());
-      if (failure.shrunk()) {
-        std::printf("    shrunk (%llu -> %llu decisions): %s\n",
-                    static_cast<unsigned long long>(failure.decisions),
-                    static_cast<unsigned long long>(failure.shrunk_decisions),
-                    failure.shrunk_reproduce.c_str());
+  print_failures(report, options);
+  const std::size_t gaps =
+      print_coverage(report, settings.show_coverage || report.implementations.size() == 1);
+  if (!options.report_directory.empty()) {
+    if (!runner::write_report_directory(report, options.report_directory, error) ||
+        !runner::remember_failures(report, options.report_directory, error)) {
+      return usage(error);
+    }
+    if (settings.annotations == "sarif") {
+      const std::string path =
+          (std::filesystem::path(options.report_directory) / "lockstep.sarif").string();
+      if (!reports::write_file_atomically(path, reports::sarif_log(report), error)) {
+        return usage(error);
       }
     }
+    std::printf("report written to %s/report.json (and junit.xml, index.html%s)\n",
+                options.report_directory.c_str(),
+                settings.annotations == "sarif" ? ", lockstep.sarif" : "");
   }
-  if (!options.report_directory.empty()) {
-    if (!runner::write_report_directory(report, options.report_directory, error)) {
-      std::fprintf(stderr, "lockstep: %s\n", error.c_str());
-      return kExitUsage;
-    }
-    std::printf("report written to %s/report.json (and junit.xml, index.html)\n",
-                options.report_directory.c_str());
+  if (settings.annotations == "github") {
+    std::fputs(reports::github_annotations(report).c_str(), stdout);
+  }
+  std::fputs(self_check_line(report, terminal).c_str(), stdout);
+  if (report.stopped_at_max_failures) {
+    std::printf(
+        "stopped after %llu unexpected failure(s) (--max-failures): the report covers "
+        "the schedules that finished\n",
+        static_cast<unsigned long long>(options.max_failures));
   }
   if (result.interrupt_signal != 0) {
     std::printf("interrupted by %s: the report covers the schedules that finished\n",
                 runner::interrupt_signal_name(result.interrupt_signal));
-    // A violation found before the interruption is still a finding; otherwise say that the
-    // run did not finish, the way shells report a signal.
+    // A finding before the interruption is still a finding; otherwise say that the run did not
+    // finish, the way shells report a signal. A mutant not caught yet has not escaped, and an
+    // implementation not finished is not a finding: their schedules were cut short.
     if (result.nondeterministic) {
       return kExitNondeterminism;
     }
-    return report.verdict() == "fail" ? kExitViolation : 128 + result.interrupt_signal;
+    bool unexpected = report.verdict() == "fail";
+    if (report.verdict_policy == "self-check") {
+      unexpected = false;
+      for (const reports::ImplementationReport& entry : report.implementations) {
+        const std::string outcome = entry.outcome();
+        unexpected = unexpected ||
+                     (!entry.expectation_held() && outcome != "escaped" && outcome != "incomplete");
+      }
+      for (const reports::Rerun& rerun : report.reruns) {
+        unexpected = unexpected || (rerun.result == "still-fails" && !rerun.expected);
+      }
+    }
+    return unexpected ? kExitViolation : 128 + result.interrupt_signal;
   }
   if (result.nondeterministic) {
     return kExitNondeterminism;  // the report was written, the failure marked not reproduced
   }
-  // A failure, or a run that exercised nothing (not a pass): 1.
-  const std::size_t gaps = print_coverage(report, settings.show_coverage ||
-                                                      report.implementations.size() == 1);
   if (settings.require_coverage && gaps > 0) {
     std::printf("coverage required: %zu probe(s) of applicable suites reached by no schedule\n",
                 gaps);
     return kExitViolation;
   }
-  return report.all_passed() ? kExitPass : kExitViolation;
+  return report.verdict_passed() ? kExitPass : kExitViolation;
 }
 
 }  // namespace lockstep::cli

@@ -33,11 +33,13 @@ std::size_t partial_files_in(const std::filesystem::path& directory) {
   return count;
 }
 
-// Two shards of one failing run, in `root`/shard-1 and shard-2.
+// Two shards of one failing run (--plain-verdict: the mutant's failures count), in
+// `root`/shard-1 and shard-2.
 void write_two_shards(const std::filesystem::path& root) {
   for (int shard = 1; shard <= 2; ++shard) {
     const Outcome outcome = run_lockstep(
-        "run --impl context-by-pointer --suite channel --runs 30 --shrink-runs 0 --shard " +
+        "run --impl context-by-pointer --suite channel --runs 30 --shrink-runs 0 --plain-verdict "
+        "--shard " +
         std::to_string(shard) + "/2 --report " +
         (root / ("shard-" + std::to_string(shard))).string());
     ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
@@ -122,7 +124,7 @@ TEST(CliFileSafety, MergeRefusesCountsThatCannotBe) {
 TEST(CliFileSafety, ShrinkWritesIntoADirectoryAndLeavesNoTemporaryFile) {
   const auto root = fresh_directory("safety-shrink");
   ASSERT_EQ(run_lockstep("run --impl context-by-pointer --suite channel --runs 20 "
-                         "--shrink-runs 0 --report " +
+                         "--shrink-runs 0 --plain-verdict --report " +
                          (root / "report").string())
                 .exit_code,
             1);

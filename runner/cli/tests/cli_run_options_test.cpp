@@ -27,7 +27,7 @@ std::map<std::string, std::string> failure_files(const std::filesystem::path& di
 TEST(CliRunOptions, JobsDoNotChangeAnyByte) {
   const auto directory = fresh_directory("lockstep-cli-jobs");
   const std::string command =
-      "run --runs 30 --seed 4 --shrink-runs 3 --report " + directory.string();
+      "run --runs 30 --seed 4 --shrink-runs 3 --plain-verdict --report " + directory.string();
   ASSERT_EQ(run_lockstep(command + " --jobs 1").exit_code, 1);
   const std::string report = read_text(directory / "report.json");
   const std::string junit = read_text(directory / "junit.xml");
@@ -56,7 +56,8 @@ TEST(CliRunOptions, JobsDoNotChangeAnyByte) {
 TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
   const auto whole = fresh_directory("lockstep-cli-shard-whole");
   const auto merged = fresh_directory("lockstep-cli-shard-merged");
-  const std::string command = "run --runs 25 --seed 8 --strategy pct:2 --shrink-runs 3 --report ";
+  const std::string command =
+      "run --runs 25 --seed 8 --strategy pct:2 --shrink-runs 3 --plain-verdict --report ";
   ASSERT_EQ(run_lockstep(command + whole.string()).exit_code, 1);
   std::string shards;
   std::vector<lockstep::testing::ScratchDirectory> shard_directories;
@@ -88,8 +89,8 @@ TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
       EXPECT_EQ(got["failures"][failure]["schedule"], want["failures"][failure]["schedule"]);
       EXPECT_EQ(got["failures"][failure]["trace_hash"], want["failures"][failure]["trace_hash"]);
       const std::string replay = got["failures"][failure]["replay"];
-      EXPECT_EQ(replay.rfind("lockstep replay " + merged.string(), 0), 0u) << replay;
-      EXPECT_EQ(run_lockstep(replay.substr(9)).exit_code, 1) << replay;
+      EXPECT_EQ(replay.rfind(printed("replay " + merged.string()), 0), 0u) << replay;
+      EXPECT_EQ(run_printed(replay).exit_code, 1) << replay;
       // The shards shrank what the whole run shrank, to the same result; the merge kept
       // exactly those shrinks and copied their files.
       for (const char* key :
@@ -101,7 +102,7 @@ TEST(CliRunOptions, MergedShardsHaveTheUnshardedDigest) {
       if (got["failures"][failure].contains("shrunk_replay")) {
         const std::string shrunk = got["failures"][failure]["shrunk_replay"];
         const std::string file = got["failures"][failure]["shrunk_replay_file"];
-        EXPECT_EQ(shrunk, "lockstep replay " + (merged / file).string());
+        EXPECT_EQ(shrunk, printed("replay " + (merged / file).string()));
         EXPECT_EQ(read_text(merged / file), read_text(whole / file)) << file;
         ++shrunk_failures;
       }
@@ -155,13 +156,14 @@ TEST(CliRunOptions, TimeBudgetRunsUntilTheTimeIsUp) {
 }
 
 // Starts a long run, waits until it has finished some schedules, then signals it.
-void interrupt_long_run(int signal_number, const std::string& jobs) {
-  const auto directory =
-      fresh_directory("lockstep-cli-interrupt-" + std::to_string(signal_number) + "-" + jobs);
+// `verdict`: " --plain-verdict" or "" (the self-check).
+void interrupt_long_run(int signal_number, const std::string& jobs, const std::string& verdict) {
+  const auto directory = fresh_directory("lockstep-cli-interrupt-" + std::to_string(signal_number) +
+                                         "-" + jobs + (verdict.empty() ? "" : "-plain"));
   std::filesystem::create_directories(directory);
   const Started started =
       start_lockstep("run --impl archetype --impl archetype-context-by-pointer --time 30 --jobs " +
-                         jobs + " --report " + (directory / "report").string(),
+                         jobs + verdict + " --report " + (directory / "report").string(),
                      directory / "output.txt");
   ASSERT_GT(started.process, 0);
   // The banner is printed before the first schedule; give it a moment of schedules after.
@@ -171,8 +173,9 @@ void interrupt_long_run(int signal_number, const std::string& jobs) {
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   kill(started.process, signal_number);
   const Outcome outcome = started.wait();
-  // The mutant breaks AM5 within a few schedules: a finding, so exit 1 rather than 128+signal.
-  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  // The mutant breaks AM5 within a few schedules: under --plain-verdict a finding, so exit 1
+  // rather than 128+signal; under the self-check an expected one, so 128+signal.
+  EXPECT_EQ(outcome.exit_code, verdict.empty() ? 128 + signal_number : 1) << outcome.output;
   EXPECT_NE(outcome.output.find("interrupted by SIG"), std::string::npos) << outcome.output;
   const nlohmann::json report = read_report(directory / "report");
   EXPECT_EQ(report["interrupted"], true);
@@ -182,32 +185,12 @@ void interrupt_long_run(int signal_number, const std::string& jobs) {
 }
 
 TEST(CliRunOptions, SigintStillWritesAValidReport) {
-  interrupt_long_run(SIGINT, "1");
+  interrupt_long_run(SIGINT, "1", " --plain-verdict");
+  interrupt_long_run(SIGINT, "1", "");
 }
 
 TEST(CliRunOptions, SigtermStopsWorkersAndStillWritesAValidReport) {
-  interrupt_long_run(SIGTERM, "2");
-}
-
-TEST(CliRunOptions, ProgressBarOnlyOnATerminal) {
-  const Outcome piped = run_lockstep("run --impl archetype --runs 5");
-  EXPECT_EQ(piped.output.find("schedules/s"), std::string::npos) << piped.output;
-  EXPECT_NE(piped.output.find("archetype "), std::string::npos);
-  if (!std::filesystem::exists("/usr/bin/script")) {
-    GTEST_SKIP() << "/usr/bin/script (util-linux) is absent: no pseudo-terminal to test with";
-  }
-  const std::string command = "/usr/bin/script -qec '" + std::string(LOCKSTEP_BINARY) +
-                              " run --impl archetype --runs 300' /dev/null 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");  // NOLINT(cert-env33-c): the binary under test
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) {
-    output += buffer;
-  }
-  pclose(pipe);
-  EXPECT_NE(output.find("schedules/s"), std::string::npos) << output;
-  EXPECT_NE(output.find("/300 schedules"), std::string::npos) << output;
+  interrupt_long_run(SIGTERM, "2", " --plain-verdict");
 }
 
 }  // namespace

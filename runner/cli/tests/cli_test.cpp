@@ -14,8 +14,10 @@ namespace {
 
 using lockstep::cli_testing::fresh_directory;
 using lockstep::cli_testing::Outcome;
+using lockstep::cli_testing::printed;
 using lockstep::cli_testing::read_report;
 using lockstep::cli_testing::run_lockstep;
+using lockstep::cli_testing::run_printed;
 
 TEST(Cli, BadUsageIsExitTwoWithOneLine) {
   for (const char* arguments : {"", "frobnicate", "run --bogus", "run --runs 0",
@@ -102,20 +104,41 @@ TEST(Cli, CorrectImplementationExitsZeroAndWritesAReport) {
   EXPECT_EQ(report["implementations"][0]["schedules"], 30);
 }
 
+// --plain-verdict: every broken rule is a failure, the bundled mutants' too.
 TEST(Cli, AViolationExitsOneAndItsScheduleReproducesAlone) {
   const auto directory = fresh_directory("lockstep-cli-fail");
   const Outcome outcome =
-      run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3");
+      run_lockstep("run --impl archetype-context-by-pointer --runs 60 --seed 3 --plain-verdict");
   ASSERT_EQ(outcome.exit_code, 1) << outcome.output;
-  const std::size_t at = outcome.output.find("reproduce: lockstep run ");
+  const std::size_t at = outcome.output.find("reproduce: " + printed("run "));
   ASSERT_NE(at, std::string::npos) << outcome.output;
-  const std::size_t start = at + std::string("reproduce: lockstep ").size();
+  const std::size_t start = at + std::string("reproduce: ").size();
   const std::string reproduce = outcome.output.substr(start, outcome.output.find('\n', at) - start);
-  const Outcome alone = run_lockstep(reproduce + " --report " + directory.string());
+  const Outcome alone = run_printed(reproduce + " --plain-verdict --report " + directory.string());
   EXPECT_EQ(alone.exit_code, 1) << alone.output;
   const nlohmann::json report = read_report(directory);
   EXPECT_EQ(report["implementations"][0]["schedules"], 1);
   EXPECT_EQ(report["implementations"][0]["failures"][0]["rule"], "AM5");
+}
+
+// The self-check verdict: a bundled mutant caught on the rule it declares is what the run
+// expects (exit 0, "expected" on its line); the same run with --plain-verdict exits 1.
+TEST(Cli, AMutantCaughtOnItsRuleIsAnExpectedFailure) {
+  const Outcome outcome = run_lockstep("run --impl archetype-context-by-pointer --runs 20");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.output.find("(expected: mutant caught on AM5)"), std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("self-check: PASS, 1 of 1 implementation(s) as expected"),
+            std::string::npos)
+      << outcome.output;
+  // A mutant that escapes (two schedules do not reach close-not-closed's rare path) fails it.
+  const Outcome escaped = run_lockstep("run --impl close-not-closed --suite channel --runs 2");
+  EXPECT_EQ(escaped.exit_code, 1) << escaped.output;
+  EXPECT_NE(escaped.output.find("(UNEXPECTED: mutant not caught on CH4)"), std::string::npos)
+      << escaped.output;
+  EXPECT_NE(escaped.output.find("not as expected: close-not-closed (escaped)"), std::string::npos);
+  // The same mutant on a suite that does not exercise its part is expected to pass.
+  EXPECT_EQ(run_lockstep("run --impl close-not-closed --suite service --runs 5").exit_code, 0);
 }
 
 TEST(Cli, FailuresBecomeReplayFilesThatReproduceBitForBit) {
@@ -123,12 +146,12 @@ TEST(Cli, FailuresBecomeReplayFilesThatReproduceBitForBit) {
   ASSERT_EQ(run_lockstep("run --impl archetype-read-after-completion --runs 40 --seed 9 --report " +
                          directory.string())
                 .exit_code,
-            1);
+            0);
   const nlohmann::json report = read_report(directory);
   const auto& failure = report["implementations"][0]["failures"][0];
   const std::string replay = failure["replay"];
-  ASSERT_EQ(replay.rfind("lockstep replay ", 0), 0u) << replay;
-  const std::string path = replay.substr(16);
+  ASSERT_EQ(replay.rfind(printed("replay "), 0), 0u) << replay;
+  const std::string path = replay.substr(printed("replay ").size());
   EXPECT_TRUE(std::filesystem::exists(path));
   const std::string trace_path = path.substr(0, path.size() - 7) + ".trace.json";
   ASSERT_TRUE(std::filesystem::exists(trace_path));
@@ -180,7 +203,8 @@ TEST(Cli, BadReplayFilesAreExitTwo) {
   EXPECT_EQ(future.exit_code, 2);
   EXPECT_NE(future.output.find("newer"), std::string::npos) << future.output;
   std::ofstream(directory / "unknown.replay")
-      << "lockstep-replay 2\nimplementation nobody\nbuild x\nsuite echo\nrun-seed 1\nschedule 0\n"
+      << "lockstep-replay 3\nimplementation nobody\nlibrary\nlibrary-sha256\nbuild x\nsuite "
+         "echo\nrun-seed 1\nschedule 0\n"
          "seed 11971499181233721091\nstrategy random\npct-steps 0\nfault-plan x\nrule AM3\n"
          "trace-hash 0000000000000000\n"
          "explanation x\ndecisions \nend\n";
@@ -278,8 +302,8 @@ TEST(CliIsolation, CrashingAndHangingPluginsBecomeReproducibleFailures) {
     const auto& failure = entry["failures"][0];
     EXPECT_EQ(failure["rule"], rule) << outcome.output;
     const std::string replay = failure["replay"];
-    ASSERT_EQ(replay.rfind("lockstep replay ", 0), 0u) << replay;
-    const Outcome replayed = run_lockstep(replay.substr(9) + " --timeout-ms " + timeout_ms);
+    ASSERT_EQ(replay.rfind(printed("replay "), 0), 0u) << replay;
+    const Outcome replayed = run_printed(replay + " --timeout-ms " + timeout_ms);
     EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
     EXPECT_NE(replayed.output.find("reproduced " + rule + " under isolation"), std::string::npos)
         << replayed.output;

@@ -128,7 +128,7 @@ TEST(CliArguments, UnknownSubcommandsAreNamed) {
 TEST(CliArguments, ReplayFilesThatDoNotMatchThisBuildSayWhatDiffers) {
   const auto directory = fresh_directory("arguments-replay");
   ASSERT_EQ(run_lockstep("run --impl callback-on-sync-path --suite channel --runs 20 "
-                         "--shrink-runs 0 --report " +
+                         "--shrink-runs 0 --plain-verdict --report " +
                          directory.string())
                 .exit_code,
             1);

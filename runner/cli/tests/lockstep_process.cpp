@@ -14,7 +14,15 @@
 namespace lockstep::cli_testing {
 
 Outcome run_lockstep(const std::string& arguments) {
-  const std::string command = std::string(LOCKSTEP_BINARY) + " " + arguments + " 2>&1";
+  return run_printed(std::string(LOCKSTEP_BINARY) + " " + arguments);
+}
+
+std::string printed(const std::string& words) {
+  return std::string(LOCKSTEP_BINARY) + " " + words;
+}
+
+Outcome run_printed(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   Outcome outcome;
   FILE* pipe = popen(command.c_str(), "r");  // NOLINT(cert-env33-c): the binary under test
   if (pipe == nullptr) {

@@ -20,6 +20,10 @@ struct Outcome {
 
 /// Runs `lockstep ARGUMENTS` through the shell and waits.
 Outcome run_lockstep(const std::string& arguments);
+/// Runs a command line exactly as lockstep printed it (reproduce lines name the binary).
+Outcome run_printed(const std::string& command_line);
+/// What a printed lockstep command starts with here: the binary under test, then `words`.
+std::string printed(const std::string& words);
 
 /// A started `lockstep` whose output goes to `output_path`; wait() collects it.
 struct Started {

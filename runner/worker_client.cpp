@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <vector>
 
 #include "runner/real_host_clock.h"
@@ -14,6 +15,36 @@ namespace lockstep::runner {
 WorkerClient::WorkerClient(harness::WorkerSetup setup, harness::WorkerHandler handler,
                            harness::WorkerLimits limits)
     : setup_(std::move(setup)), handler_(std::move(handler)), limits_(limits) {}
+
+std::unique_ptr<WorkerClient> WorkerClient::in_this_process(harness::WorkerSetup setup,
+                                                             harness::WorkerHandler handler) {
+  auto client = std::make_unique<WorkerClient>(std::move(setup), std::move(handler),
+                                               harness::WorkerLimits{});
+  client->in_this_process_ = true;
+  return client;
+}
+
+// What a worker would have answered, computed here; a crash is this process's own.
+TaskEnd WorkerClient::call_here(std::string_view request) {
+  TaskEnd end;
+  end.outcome.kind = harness::IsolatedOutcomeKind::failed;
+  if (!set_up_here_) {
+    const std::string error = setup_ ? setup_() : std::string();
+    if (!error.empty()) {
+      setup_failure_ = "the worker could not start: " + error;
+      end.outcome.message = setup_failure_;
+      return end;
+    }
+    set_up_here_ = true;
+  }
+  try {
+    end.outcome.result = handler_(request);
+    end.outcome.kind = harness::IsolatedOutcomeKind::completed;
+  } catch (const std::exception& exception) {
+    end.outcome.message = std::string("the work threw: ") + exception.what();
+  }
+  return end;
+}
 
 WorkerClient::~WorkerClient() {
   if (worker_) {
@@ -46,6 +77,9 @@ TaskEnd WorkerClient::call(std::string_view request, std::uint64_t timeout_ms) {
     end.outcome.kind = harness::IsolatedOutcomeKind::failed;
     end.outcome.message = setup_failure_;
     return end;
+  }
+  if (in_this_process_) {
+    return call_here(request);
   }
   if (!worker_) {
     std::string error;

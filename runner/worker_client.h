@@ -7,6 +7,10 @@
 // not answer in time is killed, one that crashed or ran out of memory is reaped, and either way
 // the next call starts a new one. A worker whose setup fails is not retried: every later call
 // ends with the same failure.
+//
+// `in_this_process()` is the one exception, for `lockstep replay --in-process` only: setup and
+// handler run in the calling process, with no limit, so that a debugger sees the crash where it
+// happens (and the crash ends the caller, which the user asked for).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +28,9 @@ class WorkerClient {
   WorkerClient(harness::WorkerSetup setup, harness::WorkerHandler handler,
                harness::WorkerLimits limits);
   ~WorkerClient();
+  /// Calls run the setup (once) and the handler right here, not in a worker.
+  static std::unique_ptr<WorkerClient> in_this_process(harness::WorkerSetup setup,
+                                                       harness::WorkerHandler handler);
   WorkerClient(const WorkerClient&) = delete;
   WorkerClient& operator=(const WorkerClient&) = delete;
 
@@ -34,6 +41,7 @@ class WorkerClient {
 
  private:
   TaskEnd end_worker(bool kill, std::uint64_t timeout_ms);
+  TaskEnd call_here(std::string_view request);
 
   harness::WorkerSetup setup_;
   harness::WorkerHandler handler_;
@@ -41,6 +49,8 @@ class WorkerClient {
   std::unique_ptr<harness::WorkerProcess> worker_;
   std::string setup_failure_;
   std::uint64_t workers_started_ = 0;
+  bool in_this_process_ = false;
+  bool set_up_here_ = false;
 };
 
 }  // namespace lockstep::runner

@@ -140,6 +140,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
   replay->add_option("--impl", replay_options.implementation,
                      "replay on this plugin library (a moved or rebuilt one)");
+  replay->add_flag("--in-process", replay_options.in_process,
+                   "run the schedule in this process, not in a worker, for a debugger (a crash "
+                   "of the implementation ends lockstep too)");
 
   lockstep::cli::ShrinkOptions shrink_options;
   CLI::App* shrink = app.add_subcommand("shrink", "minimise a failing schedule");

@@ -2,6 +2,8 @@
 // and suite, re-run it in a worker process; or regenerate a schedule from a reproduce string.
 #include "runner/cli/replay_command.h"
 
+#include "runner/cli/invocation.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -12,6 +14,7 @@
 #include "reports/replay_file.h"
 #include "reports/reproduce_token.h"
 #include "reports/sha256.h"
+#include "reports/shell_command.h"
 #include "runner/implementation_resolver.h"
 #include "runner/isolated_schedule.h"
 #include "runner/isolated_shrink.h"
@@ -90,10 +93,29 @@ std::optional<LoadedReplay> load(const std::string& path, const std::string& imp
   return loaded;
 }
 
-void start_worker(LoadedReplay& loaded, runner::ImplementationResolver& resolver) {
+// In a worker process; or, for `replay --in-process` only, right here (a debugger's case).
+void start_worker(LoadedReplay& loaded, runner::ImplementationResolver& resolver,
+                  bool in_this_process = false) {
+  auto setup = [&resolver] { return resolver.load_plugins_here(); };
+  if (in_this_process) {
+    loaded.worker = runner::WorkerClient::in_this_process(
+        setup, runner::schedule_handler(loaded.implementations));
+    return;
+  }
   loaded.worker = std::make_unique<runner::WorkerClient>(
-      [&resolver] { return resolver.load_plugins_here(); },
-      runner::schedule_handler(loaded.implementations), runner::schedule_worker_limits());
+      setup, runner::schedule_handler(loaded.implementations), runner::schedule_worker_limits());
+}
+
+// The line that replays this file in this process under gdb, as printed for people to copy.
+std::string debugger_line(const ReplayOptions& options) {
+  std::vector<std::string> words = {"gdb", "--args"};
+  const std::vector<std::string>& lockstep = invocation();
+  words.insert(words.end(), lockstep.begin(), lockstep.end());
+  words.insert(words.end(), {"replay", options.replay_path, "--in-process"});
+  if (!options.implementation.empty()) {
+    words.insert(words.end(), {"--impl", options.implementation});
+  }
+  return reports::shell_command(words);
 }
 
 std::string hex64(std::uint64_t value) {
@@ -141,9 +163,19 @@ int replay_isolated(LoadedReplay& loaded, const ReplayOptions& options) {
     request.decisions = file.decisions.to_text();
   }
   const std::uint64_t timeout_ms = timeout_of(options, file);
+  if (options.in_process) {
+    std::printf(
+        "replaying %s in this process: %s on suite %s, seed %llu (%s); a %s ends this process "
+        "too, so run it under a debugger: %s\n",
+        options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
+        static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str(),
+        file.rule.c_str(), debugger_line(options).c_str());
+    std::fflush(stdout);
+  }
   const runner::TaskEnd end = loaded.worker->call(request.encode(), timeout_ms);
-  std::printf("replaying %s in a worker process: %s on suite %s, seed %llu (%s), timeout %llu ms\n",
-              options.replay_path.c_str(), file.implementation.c_str(), file.suite.c_str(),
+  std::printf("replaying %s in %s: %s on suite %s, seed %llu (%s), timeout %llu ms\n",
+              options.replay_path.c_str(), options.in_process ? "this process" : "a worker process",
+              file.implementation.c_str(), file.suite.c_str(),
               static_cast<unsigned long long>(file.schedule_seed), file.strategy.c_str(),
               static_cast<unsigned long long>(timeout_ms));
   if (end.outcome.kind == harness::IsolatedOutcomeKind::completed) {
@@ -159,8 +191,9 @@ int replay_isolated(LoadedReplay& loaded, const ReplayOptions& options) {
                 file.rule.c_str());
     return kExitNondeterminism;
   }
-  std::printf("%s\nreproduced %s under isolation\n",
-              runner::isolation_explanation(end.outcome).c_str(), file.rule.c_str());
+  std::printf("%s\nreproduced %s under isolation\nto debug it in this process: %s\n",
+              runner::isolation_explanation(end.outcome).c_str(), file.rule.c_str(),
+              debugger_line(options).c_str());
   return kExitViolation;
 }
 
@@ -272,7 +305,7 @@ int replay_token(const reports::ReproduceToken& token, const ReplayOptions& opti
   loaded.file.implementation = implementation->name;
   loaded.file.suite = suite->name;
   loaded.file.schedule_seed = runner::schedule_seed(token.run_seed, token.schedule_index);
-  start_worker(loaded, resolver);
+  start_worker(loaded, resolver, options.in_process);
   runner::ScheduleRequest request;
   request.mode = runner::ScheduleRequest::Mode::keep;
   request.suite = loaded.suite;
@@ -347,7 +380,7 @@ int replay_command(const ReplayOptions& options) {
   if (!loaded) {
     return kExitUsage;
   }
-  start_worker(*loaded, resolver);
+  start_worker(*loaded, resolver, options.in_process);
   const reports::ReplayFile& file = loaded->file;
   if (const std::string change = library_change(*loaded); !change.empty()) {
     return replay_changed(*loaded, options, change);

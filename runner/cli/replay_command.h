@@ -36,6 +36,9 @@ struct ReplayOptions {
   /// The worker's wall-clock limit; 0: the file's timeout-ms, else 10 s.
   std::uint64_t schedule_timeout_ms = 0;
   std::string implementation;  ///< --impl: replay on this plugin library instead
+  /// --in-process: run the schedule here, not in a worker, for a debugger (the one command in
+  /// which an implementation's code runs in lockstep's own process, because the user asks).
+  bool in_process = false;
 };
 
 int replay_command(const ReplayOptions& options);

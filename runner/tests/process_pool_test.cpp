@@ -10,6 +10,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "runner/process_pool.h"
 #include "runner/worker_client.h"
@@ -140,6 +141,36 @@ TEST(WorkerClient, OneWorkerForManyCallsAndANewOneAfterADeath) {
   EXPECT_EQ(after.outcome.kind, harness::IsolatedOutcomeKind::completed);
   EXPECT_NE(after.outcome.result, first) << "a new worker";
   EXPECT_EQ(client.workers_started(), 2u);
+}
+
+TEST(WorkerClient, InThisProcessRunsSetupOnceAndTheHandlerHereAndStopsAtAFailedSetup) {
+  int setups = 0;
+  auto here = WorkerClient::in_this_process(
+      [&setups] {
+        ++setups;
+        return std::string();
+      },
+      [](std::string_view request) {
+        if (request == "throw") {
+          throw std::runtime_error("no such thing");
+        }
+        return std::to_string(getpid());
+      });
+  EXPECT_EQ(here->call("a", 1).outcome.result, std::to_string(getpid()));
+  EXPECT_EQ(here->call("b", 1).outcome.result, std::to_string(getpid()));
+  const TaskEnd threw = here->call("throw", 1);
+  EXPECT_EQ(threw.outcome.kind, harness::IsolatedOutcomeKind::failed);
+  EXPECT_EQ(threw.outcome.message, "the work threw: no such thing");
+  EXPECT_EQ(setups, 1);
+  EXPECT_EQ(here->workers_started(), 0u);
+
+  auto refused = WorkerClient::in_this_process([] { return std::string("no plugin"); },
+                                               [](std::string_view) { return std::string("x"); });
+  for (int call = 0; call < 2; ++call) {
+    const TaskEnd end = refused->call("a", 1);
+    EXPECT_EQ(end.outcome.kind, harness::IsolatedOutcomeKind::failed);
+    EXPECT_EQ(end.outcome.message, "the worker could not start: no plugin");
+  }
 }
 
 }  // namespace

@@ -282,6 +282,22 @@ TEST(CliHostilePlugins, ABundledMutantsCrashIsAFailureOfThatSchedule) {
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
   EXPECT_NE(replayed.output.find("reproduced " + rule + " under isolation"), std::string::npos)
       << replayed.output;
+  // The printed debugger line replays it in lockstep's own process: the crash is that process's.
+  const std::string replay_file = (directory / failure["replay_file"].get<std::string>()).string();
+  const std::string debug_line =
+      "to debug it in this process: gdb --args " + printed("replay " + replay_file) + " --in-process";
+  EXPECT_NE(replayed.output.find(debug_line), std::string::npos) << replayed.output;
+  const Outcome here = run_printed(printed("replay " + replay_file) + " --in-process");
+  EXPECT_NE(here.output.find("in this process: double-callback-on-abort-race on suite channel"),
+            std::string::npos)
+      << here.output;
+  EXPECT_EQ(here.output.find("reproduced"), std::string::npos) << here.output;
+#if defined(LOCKSTEP_SANITIZED_BUILD)
+  EXPECT_NE(here.output.find("AddressSanitizer"), std::string::npos) << here.output;
+  EXPECT_NE(here.exit_code, 0);
+#else
+  EXPECT_TRUE(here.exit_code == -1 || here.exit_code == 128 + SIGSEGV) << here.exit_code;
+#endif
 }
 
 }  // namespace

@@ -17,9 +17,9 @@ WorkerClient::WorkerClient(harness::WorkerSetup setup, harness::WorkerHandler ha
     : setup_(std::move(setup)), handler_(std::move(handler)), limits_(limits) {}
 
 std::unique_ptr<WorkerClient> WorkerClient::in_this_process(harness::WorkerSetup setup,
-                                                             harness::WorkerHandler handler) {
-  auto client = std::make_unique<WorkerClient>(std::move(setup), std::move(handler),
-                                               harness::WorkerLimits{});
+                                                            harness::WorkerHandler handler) {
+  auto client =
+      std::make_unique<WorkerClient>(std::move(setup), std::move(handler), harness::WorkerLimits{});
   client->in_this_process_ = true;
   return client;
 }

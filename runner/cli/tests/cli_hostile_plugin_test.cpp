@@ -260,8 +260,8 @@ TEST(CliHostilePlugins, ANondeterministicImplementationIsExitThreeWithTheReportW
 }
 
 // A bundled mutant that segfaults in its own code (pct:3, seed 1, schedule 321 of
-// double-callback-on-abort-race's channel suite) used to end the run with no report: it is that schedule's
-// failure, with a replay that reproduces it.
+// double-callback-on-abort-race's channel suite) used to end the run with no report: it is that
+// schedule's failure, with a replay that reproduces it.
 TEST(CliHostilePlugins, ABundledMutantsCrashIsAFailureOfThatSchedule) {
 #if defined(LOCKSTEP_SANITIZED_BUILD)
   const std::string rule = "isolation-failed";  // AddressSanitizer reports the bad access first
@@ -284,8 +284,8 @@ TEST(CliHostilePlugins, ABundledMutantsCrashIsAFailureOfThatSchedule) {
       << replayed.output;
   // The printed debugger line replays it in lockstep's own process: the crash is that process's.
   const std::string replay_file = (directory / failure["replay_file"].get<std::string>()).string();
-  const std::string debug_line =
-      "to debug it in this process: gdb --args " + printed("replay " + replay_file) + " --in-process";
+  const std::string debug_line = "to debug it in this process: gdb --args " +
+                                 printed("replay " + replay_file) + " --in-process";
   EXPECT_NE(replayed.output.find(debug_line), std::string::npos) << replayed.output;
   const Outcome here = run_printed(printed("replay " + replay_file) + " --in-process");
   EXPECT_NE(here.output.find("in this process: double-callback-on-abort-race on suite channel"),

@@ -126,6 +126,30 @@ TEST(Readme, TheDeclaredRulesOfTheMutantCorpus) {
   EXPECT_EQ(written, expected);
 }
 
+// The table "By family": each row's mutant count is the registry's count for its part.
+TEST(Readme, EachFamilysMutantCount) {
+  const nlohmann::json list = listing();
+  std::map<std::string, int> mutants_of_part;
+  for (const auto& implementation : list["implementations"]) {
+    if (implementation["kind"] == "mutant") {
+      ++mutants_of_part[implementation["part"].get<std::string>()];
+    }
+  }
+  // The row's suite name in backquotes, then the count column.
+  const std::map<std::string, std::string> suite_of_part = {
+      {"channel", "channel"},           {"async-execute", "async-execute"},
+      {"service-host", "service"},      {"echo-call", "echo"},
+      {"async-result", "async-result"}, {"event-based", "event-based"},
+      {"task-based", "task-based"}};
+  ASSERT_EQ(mutants_of_part.size(), suite_of_part.size()) << "a part with mutants has no row";
+  for (const auto& [part, count] : mutants_of_part) {
+    ASSERT_EQ(suite_of_part.count(part), 1u) << part;
+    EXPECT_EQ(in_readme("\\(`" + suite_of_part.at(part) + "`\\) \\| (\\d+) \\|"),
+              std::to_string(count))
+        << part;
+  }
+}
+
 TEST(Readme, DefaultsAndVersions) {
   const std::string help = run_lockstep("run --help").output;
   const auto default_of = [&](const std::string& option) {

@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/hresult_text.h"
+
 namespace lockstep::conformance {
+
+using harness::hresult_text;
 
 namespace {
 
@@ -63,12 +67,6 @@ ChainScript* chain_of(void* token) {
   }
   const std::size_t index = (value & 0xFFFF) - 1;
   return index < active->chains.size() ? &active->chains[index] : nullptr;
-}
-
-std::string hresult_text(HRESULT result) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "0x%08X", static_cast<unsigned>(result));
-  return buffer;
 }
 
 void violation(harness::World& world, const ChainScript& chain, std::string explanation) {

@@ -4,23 +4,16 @@
 #include <algorithm>
 #include <cstring>
 
+#include "harness/core/hresult_text.h"
+
 namespace lockstep::conformance {
 
 using harness::BufferOwnership;
 using harness::CallOptions;
+using harness::hresult_text;
 using harness::MonitoredCall;
 
 namespace {
-
-std::string hresult_text(HRESULT result) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string text = "0x";
-  const auto bits = static_cast<std::uint32_t>(result);
-  for (int shift = 28; shift >= 0; shift -= 4) {
-    text.push_back(digits[(bits >> shift) & 0xFu]);
-  }
-  return text;
-}
 
 const char* state_name(WS_CHANNEL_STATE state) {
   switch (state) {
@@ -289,9 +282,8 @@ void ChannelDriver::check_close_waited(const DriverCall& close) {
     return;
   }
   for (const auto& record : calls_) {
-    const HRESULT result = record->call != nullptr && record->call->completed()
-                               ? record->call->result()
-                               : S_OK;
+    const HRESULT result =
+        record->call != nullptr && record->call->completed() ? record->call->result() : S_OK;
     if (result == WS_E_QUOTA_EXCEEDED || result == WS_E_OBJECT_FAULTED ||
         result == WS_E_ENDPOINT_DISCONNECTED || result == WS_E_OPERATION_ABORTED) {
       return;  // the channel faulted (a message over the quota, say): its I/O ended by design

@@ -8,12 +8,6 @@
 
 namespace lockstep::conformance {
 
-std::string hresult_text(HRESULT result) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "0x%08X", static_cast<unsigned>(result));
-  return buffer;
-}
-
 PatternCall& ExchangeLedger::new_call(std::string label, bool one_way) {
   PatternCall& call = calls_.emplace_back();
   call.id = static_cast<std::uint32_t>(calls_.size());

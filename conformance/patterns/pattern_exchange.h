@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "harness/core/coverage_probe.h"
+#include "harness/core/hresult_text.h"
 #include "harness/host/world.h"
 #include "lockstep/patterns.h"
 
@@ -118,7 +119,6 @@ class ExchangeLedger {
   std::map<FiberId, std::uint32_t> completing_;
 };
 
-/// "0x803D0021".
-std::string hresult_text(HRESULT result);
+using harness::hresult_text;  // "0x803D0021"
 
 }  // namespace lockstep::conformance

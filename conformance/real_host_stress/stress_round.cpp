@@ -62,16 +62,6 @@ std::string stuck_parts(std::initializer_list<std::pair<const char*, bool>> stop
   return text;
 }
 
-std::string hresult_text(HRESULT result) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string text = "0x";
-  const auto bits = static_cast<std::uint32_t>(result);
-  for (int shift = 28; shift >= 0; shift -= 4) {
-    text.push_back(digits[(bits >> shift) & 0xFu]);
-  }
-  return text;
-}
-
 const char* channel_state_name(WS_CHANNEL_STATE state) {
   switch (state) {
     case WS_CHANNEL_STATE_CREATED:

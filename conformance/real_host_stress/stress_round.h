@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "conformance/real_host_stress/stress_log.h"
+#include "harness/core/hresult_text.h"
 #include "lockstep/ws.h"
 
 namespace lockstep::stress {
@@ -58,7 +59,7 @@ class ThreadGroup {
   bool settled_ = false;
 };
 
-std::string hresult_text(HRESULT result);
+using harness::hresult_text;
 const char* channel_state_name(WS_CHANNEL_STATE state);
 
 }  // namespace lockstep::stress

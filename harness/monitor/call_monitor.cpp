@@ -12,24 +12,13 @@
 #include <optional>
 #include <stdexcept>
 
+#include "harness/core/hresult_text.h"
 #include "harness/core/ws_error.h"
 #include "harness/monitor/callback_token.h"
 
 namespace lockstep::harness {
 
-namespace {
-
-std::string hresult_text(HRESULT result) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string text = "0x";
-  const auto bits = static_cast<std::uint32_t>(result);
-  for (int shift = 28; shift >= 0; shift -= 4) {
-    text.push_back(digits[(bits >> shift) & 0xFu]);
-  }
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 namespace monitor_detail {
 
@@ -40,7 +29,7 @@ struct BufferRecord {
   GuardedBufferId id = 0;
   BufferOwnership ownership = BufferOwnership::until_completion;
   std::string rule = "AM6";  ///< what an access after ownership ended breaks
-  bool released = false;  ///< snapshotted and protected: ownership is back with the caller
+  bool released = false;     ///< snapshotted and protected: ownership is back with the caller
   std::string snapshot;
 };
 
@@ -148,8 +137,8 @@ class MonitorCore final : public callback_token::CallbackSink {
     return returned;
   }
 
-  void on_callback(std::optional<callback_token::Token> token, HRESULT result,
-                   std::uint32_t model, bool through_trap_callback) override {
+  void on_callback(std::optional<callback_token::Token> token, HRESULT result, std::uint32_t model,
+                   bool through_trap_callback) override {
     collect_access_faults();
     CallRecord* record = nullptr;
     if (token && token->monitor == monitor_number_ && token->call <= records_.size()) {
@@ -173,8 +162,9 @@ class MonitorCore final : public callback_token::CallbackSink {
           "AM5", record->label,
           std::string("the WS_ASYNC_CONTEXT was read after the call returned: the callback "
                       "invoked ") +
-              (through_trap_callback ? "the trap callback" : "the trampoline with the trap "
-                                                             "callbackState") +
+              (through_trap_callback ? "the trap callback"
+                                     : "the trampoline with the trap "
+                                       "callbackState") +
               " scribbled into it at return");
     }
     accept_callback(*record, result, model);
@@ -201,12 +191,12 @@ class MonitorCore final : public callback_token::CallbackSink {
       const bool after_return_only = buffer != nullptr &&
                                      buffer->ownership == BufferOwnership::until_return &&
                                      !record.completed;
-      violations_.record(
-          buffer != nullptr ? buffer->rule : "AM6", record.label,
-          std::string(access.write ? "write to" : "read of") + " caller buffer '" +
-              access.buffer_name + "' at offset " + std::to_string(access.offset) + " after " +
-              (after_return_only ? "the call returned" : "completion") + " (step " +
-              std::to_string(access.step) + ", thread " + std::to_string(access.thread) + ")");
+      violations_.record(buffer != nullptr ? buffer->rule : "AM6", record.label,
+                         std::string(access.write ? "write to" : "read of") + " caller buffer '" +
+                             access.buffer_name + "' at offset " + std::to_string(access.offset) +
+                             " after " + (after_return_only ? "the call returned" : "completion") +
+                             " (step " + std::to_string(access.step) + ", thread " +
+                             std::to_string(access.thread) + ")");
     }
   }
 
@@ -217,12 +207,13 @@ class MonitorCore final : public callback_token::CallbackSink {
         continue;
       }
       record->reported_pending = true;
-      const std::string state = record->returned ? "returned WS_S_ASYNC and was never called back"
-                                                 : "never returned";
+      const std::string state =
+          record->returned ? "returned WS_S_ASYNC and was never called back" : "never returned";
       if (world_quiet) {
         violations_.record("AM3", record->label,
-                           "callback lost: the call " + state + " and nothing is left that "
-                           "could complete it");
+                           "callback lost: the call " + state +
+                               " and nothing is left that "
+                               "could complete it");
       } else {
         violations_.record("AM11", record->label,
                            "not completed within the healed bound: the call " + state);
@@ -286,8 +277,7 @@ class MonitorCore final : public callback_token::CallbackSink {
       return;
     }
     if (result == WS_S_ASYNC) {
-      violations_.record("AM3", record.label,
-                         "callback reported WS_S_ASYNC as the final HRESULT");
+      violations_.record("AM3", record.label, "callback reported WS_S_ASYNC as the final HRESULT");
     }
     if (model > WS_LONG_CALLBACK) {
       violations_.record("AM3", record.label,
@@ -311,9 +301,9 @@ class MonitorCore final : public callback_token::CallbackSink {
                              "dequeue work while this callback blocks");
     }
     if (FAILED(result) && record.error != nullptr && record.error->string_count() == 0) {
-      violations_.record("AM7", record.label,
-                         "failing callback (" + hresult_text(result) +
-                             ") but the WS_ERROR holds no string yet");
+      violations_.record(
+          "AM7", record.label,
+          "failing callback (" + hresult_text(result) + ") but the WS_ERROR holds no string yet");
     }
     record.first_model = model;
     complete(record, result, false);
@@ -364,9 +354,9 @@ class MonitorCore final : public callback_token::CallbackSink {
  private:
   GuardedArena arena_;
   std::uint16_t monitor_number_;
-  std::vector<CallRecord*> records_;            // index = call number - 1
-  std::vector<std::uint32_t> buffer_owners_;    // index = buffer id - 1, value = call number
-  std::size_t pending_calls_ = 0;               // invoked and not completed
+  std::vector<CallRecord*> records_;          // index = call number - 1
+  std::vector<std::uint32_t> buffer_owners_;  // index = buffer id - 1, value = call number
+  std::size_t pending_calls_ = 0;             // invoked and not completed
 };
 
 }  // namespace monitor_detail
@@ -374,8 +364,7 @@ class MonitorCore final : public callback_token::CallbackSink {
 struct MonitoredCall::State : monitor_detail::CallRecord {};
 
 struct CallMonitor::Implementation {
-  Implementation(Simulation& simulation, ViolationLog& violations)
-      : core(simulation, violations) {}
+  Implementation(Simulation& simulation, ViolationLog& violations) : core(simulation, violations) {}
   monitor_detail::MonitorCore core;
   std::vector<std::unique_ptr<MonitoredCall>> calls;  // in start order
 };
@@ -404,13 +393,27 @@ HRESULT MonitoredCall::invoke(const Invocation& call) {
   return state_->monitor->invoke(*state_, call);
 }
 
-const std::string& MonitoredCall::label() const { return state_->label; }
-bool MonitoredCall::returned() const { return state_->returned; }
-HRESULT MonitoredCall::returned_result() const { return state_->returned_result; }
-bool MonitoredCall::completed() const { return state_->completed; }
-bool MonitoredCall::completed_synchronously() const { return state_->completed_synchronously; }
-HRESULT MonitoredCall::result() const { return state_->result; }
-std::uint32_t MonitoredCall::callback_count() const { return state_->callback_count; }
+const std::string& MonitoredCall::label() const {
+  return state_->label;
+}
+bool MonitoredCall::returned() const {
+  return state_->returned;
+}
+HRESULT MonitoredCall::returned_result() const {
+  return state_->returned_result;
+}
+bool MonitoredCall::completed() const {
+  return state_->completed;
+}
+bool MonitoredCall::completed_synchronously() const {
+  return state_->completed_synchronously;
+}
+HRESULT MonitoredCall::result() const {
+  return state_->result;
+}
+std::uint32_t MonitoredCall::callback_count() const {
+  return state_->callback_count;
+}
 
 WS_CALLBACK_MODEL MonitoredCall::callback_model() const {
   // A model outside the enumerators was reported as AM3; it is not representable here.
@@ -449,7 +452,9 @@ MonitoredCall& CallMonitor::start(CallOptions options) {
   return *implementation_->calls.back();
 }
 
-void CallMonitor::wait(MonitoredCall& call) { implementation_->core.wait(*call.state_); }
+void CallMonitor::wait(MonitoredCall& call) {
+  implementation_->core.wait(*call.state_);
+}
 
 std::vector<const MonitoredCall*> CallMonitor::pending() const {
   std::vector<const MonitoredCall*> result;
@@ -461,16 +466,24 @@ std::vector<const MonitoredCall*> CallMonitor::pending() const {
   return result;
 }
 
-std::size_t CallMonitor::pending_count() const { return implementation_->core.pending_calls(); }
+std::size_t CallMonitor::pending_count() const {
+  return implementation_->core.pending_calls();
+}
 
-void CallMonitor::settle(const MonitoredCall& call) { call.state_->reported_pending = true; }
+void CallMonitor::settle(const MonitoredCall& call) {
+  call.state_->reported_pending = true;
+}
 
 void CallMonitor::set_long_callback_policy(std::function<bool(FiberId thread)> long_allowed) {
   implementation_->core.long_callback_allowed_ = std::move(long_allowed);
 }
 
-void CallMonitor::collect_access_faults() { implementation_->core.collect_access_faults(); }
+void CallMonitor::collect_access_faults() {
+  implementation_->core.collect_access_faults();
+}
 
-void CallMonitor::finish(bool world_quiet) { implementation_->core.finish(world_quiet); }
+void CallMonitor::finish(bool world_quiet) {
+  implementation_->core.finish(world_quiet);
+}
 
 }  // namespace lockstep::harness

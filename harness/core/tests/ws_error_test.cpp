@@ -1,6 +1,7 @@
 // WS_ERROR through the ws.h functions an implementation uses, and the harness's seal.
 #include <gtest/gtest.h>
 
+#include "harness/core/hresult_text.h"
 #include "harness/core/ws_error.h"
 
 namespace lockstep::harness {
@@ -44,6 +45,13 @@ TEST(WsError, SealReportsLateStringsAndKeepsThem) {
 TEST(WsError, HandleMapsBackToItsObject) {
   ErrorObject error;
   EXPECT_EQ(ErrorObject::from_handle(error.handle()), &error);
+}
+
+// Every message spells a code the same way: eight upper-case digits, negative codes unsigned.
+TEST(HresultText, EightUpperCaseHexDigits) {
+  EXPECT_EQ(hresult_text(0), "0x00000000");
+  EXPECT_EQ(hresult_text(static_cast<HRESULT>(0x803D0021u)), "0x803D0021");
+  EXPECT_EQ(hresult_text(static_cast<HRESULT>(0x003D0000)), "0x003D0000");
 }
 
 }  // namespace

@@ -39,6 +39,13 @@ constexpr std::pair<std::string_view, std::string_view> kSituations[] = {
     {"drop-during-close", "the connection dropped while a close was pending"},
     {"session-end-during-receive", "an optional receive that ended with WS_S_END"},
     {"receive-over-quota", "a received message larger than the caller's buffer (the quota)"},
+    {"callback-starts-next-operation",
+     "a callback that started the next send on its own channel before returning"},
+    {"callback-aborts-its-channel", "a callback that aborted its own channel before returning"},
+    {"callback-closes-its-channel",
+     "a callback that started the close of its own channel before returning"},
+    {"long-callback-blocks-until-another-completes",
+     "a WS_LONG_CALLBACK that blocked until another call on its channel had completed"},
     {"service-operation-synchronous", "a service operation that completed synchronously"},
     {"service-operation-asynchronous", "a service operation that returned WS_S_ASYNC"},
     {"fault-under-minimal-disclosure",
@@ -202,10 +209,19 @@ const std::vector<RuleClause> kClauses = {
      "call monitor: a WS_LONG_CALLBACK on a worker the host offered only SHORT",
      "callback-where-short-required callback-where-long-offered", ""},
     {"AM8", "an implementation invoking SHORT does not deadlock when the callback does short work",
-     "the drivers' callbacks return at once; a deadlock is reported by the world (AM3/AM11)",
-     "callback-where-short-required",
-     "callbacks that call back into the implementation are the behaviour space's re-entrant "
-     "callbacks"},
+     "channel driver: callbacks that start the next send, abort or close their own channel; a "
+     "re-entrant call that locks a mutex its thread already holds, or that never returns",
+     "callback-starts-next-operation callback-aborts-its-channel callback-closes-its-channel",
+     "an abort from a callback that blocks is CH3, as any blocking abort"},
+    {"AM8", "LONG: the callback may block",
+     "channel driver: a LONG callback that waits for another call on its channel; one still "
+     "waiting when nothing else can run means that call's completion waited for this callback",
+     "long-callback-blocks-until-another-completes",
+     "the wait is for a call already started: an implementation may not make one call's "
+     "completion wait for another call's callback to return (a lock held, or an I/O slot "
+     "kept, across the callback); reached only by an implementation that invokes "
+     "WS_LONG_CALLBACK while another call is pending, so not expected of every one (an "
+     "implementation that only invokes SHORT never reaches it): counted when reached"},
     {"AM9", "the peak of I/O operations in flight never exceeds the configured limit",
      "simulated host: in-flight I/O counted per host against io_limit", "io-limit-reached", ""},
     {"AM9", "excess requests are queued or refused with an error, never lost",

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string_view>
 
 #include "harness/core/hresult_text.h"
 
@@ -56,7 +58,8 @@ ChannelDriver::ChannelDriver(harness::World& world, harness::SimulatedHost& host
       host_(host),
       implementation_(implementation),
       observing_host_(world.simulation(), *host.table()),
-      aborts_returned_(world.simulation()) {
+      aborts_returned_(world.simulation()),
+      callback_behaviours_done_(world.simulation()) {
   world_.on_schedule_end([this](bool world_quiet) { end_of_schedule(world_quiet); });
 }
 
@@ -84,6 +87,10 @@ ChannelDriver::DriverCall& ChannelDriver::begin(const std::string& operation) {
   auto record = std::make_unique<DriverCall>();
   record->operation = operation;
   record->state_before = state();
+  record->state_unstable =
+      state_changed_in_callbacks_ ||
+      std::find(threads_in_callback_work_.begin(), threads_in_callback_work_.end(),
+                world_.simulation().current_fiber()) != threads_in_callback_work_.end();
   record->faulted_by_abort = record->state_before == WS_CHANNEL_STATE_FAULTED && faulted_by_abort_;
   record->drops_at_start = world_.network().stats().drops;
   record->refusals_at_start = world_.network().stats().refused_connects;
@@ -123,6 +130,7 @@ MonitoredCall& ChannelDriver::open(const std::string& address, CallShape shape) 
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"open", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   auto* text = static_cast<char*>(call.add_buffer("endpoint_address", address.size() + 1,
                                                   BufferOwnership::until_return, address.c_str()));
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
@@ -140,6 +148,7 @@ MonitoredCall& ChannelDriver::open_without_address(CallShape shape) {
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"open", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.channel->open_channel(channel_, nullptr, context, error);
   });
@@ -154,6 +163,7 @@ MonitoredCall& ChannelDriver::send(const std::string& body, CallShape shape) {
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"send", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   void* data = call.add_buffer("body", body.size(), BufferOwnership::until_completion, body.data());
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.channel->send_message(channel_, data, body.size(), context, error);
@@ -170,6 +180,7 @@ MonitoredCall& ChannelDriver::receive(bool optional, std::size_t capacity, CallS
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"receive", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   void* body = call.add_buffer("body", capacity);
   std::memset(body, kUntouched, capacity);
   void* size = call.add_buffer("body_size", sizeof(std::size_t));
@@ -191,6 +202,7 @@ MonitoredCall& ChannelDriver::request_reply(const std::string& request, std::siz
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"request_reply", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   void* data =
       call.add_buffer("request", request.size(), BufferOwnership::until_completion, request.data());
   void* reply = call.add_buffer("reply", capacity);
@@ -211,6 +223,7 @@ MonitoredCall& ChannelDriver::close(CallShape shape) {
   MonitoredCall& call =
       world_.monitor().start(CallOptions{"close", shape.with_context, shape.with_error});
   record.call = &call;
+  arm_callback(record, shape);
   call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR* error) {
     return implementation_.channel->close_channel(channel_, context, error);
   });
@@ -228,7 +241,111 @@ void ChannelDriver::wait(MonitoredCall& call) {
     return;
   }
   check_completed(*record);
+  // The callback may still be doing the caller's work (and starting calls): wait for it too,
+  // and for what it started, so that the caller's script sees every call it made.
+  callback_behaviours_done_.wait_until("waiting for a callback's own work to end",
+                                       [record] { return !record->callback_action_running; });
+  for (MonitoredCall* started : record->started_in_callback) {
+    wait(*started);
+  }
   check_state_after(*record);
+}
+
+void ChannelDriver::arm_callback(DriverCall& record, const CallShape& shape) {
+  if (!shape.with_context || shape.callback == CallbackBehaviour::return_at_once) {
+    return;
+  }
+  DriverCall* armed = &record;  // records are owned by calls_ through unique_ptr: stable
+  const CallbackBehaviour behaviour = shape.callback;
+  record.call->set_callback_action([this, armed, behaviour](WS_CALLBACK_MODEL model) {
+    run_callback_behaviour(*armed, behaviour, model);
+  });
+}
+
+void ChannelDriver::run_callback_behaviour(DriverCall& record, CallbackBehaviour behaviour,
+                                           WS_CALLBACK_MODEL model) {
+  if (channel_ == nullptr || freed_ || !world_.simulation().on_fiber()) {
+    return;
+  }
+  record.callback_action_running = true;
+  record.running_behaviour = behaviour;
+  const FiberId thread = world_.simulation().current_fiber();
+  threads_in_callback_work_.push_back(thread);
+  if (behaviour == CallbackBehaviour::abort_channel ||
+      behaviour == CallbackBehaviour::close_channel) {
+    state_changed_in_callbacks_ = true;
+    for (const auto& other : calls_) {
+      if (other->call == nullptr || !other->call->completed()) {
+        other->state_unstable = true;
+      }
+    }
+  }
+  try {
+    callback_behaviour_body(record, behaviour, model);
+  } catch (const std::logic_error& error) {
+    // The host refuses a recursive lock by throwing: the re-entrant call found the mutex its
+    // own thread took before invoking the callback. Anything else is not ours to explain.
+    if (std::string_view(error.what()).find("already holds") == std::string_view::npos) {
+      throw;
+    }
+    if (!reentrant_deadlock_reported_) {
+      reentrant_deadlock_reported_ = true;
+      world_.violations().record(
+          "AM8", record.call->label(),
+          std::string("its callback called back into the channel (short, non-blocking work) "
+                      "and deadlocked: ") +
+              error.what() + "; the callback was invoked while the implementation held a lock");
+    }
+    world_.simulation().stop("a re-entrant call from a callback deadlocked");
+  }
+  threads_in_callback_work_.erase(
+      std::find(threads_in_callback_work_.begin(), threads_in_callback_work_.end(), thread));
+  record.callback_action_running = false;
+  callback_behaviours_done_.notify_all();
+}
+
+void ChannelDriver::callback_behaviour_body(DriverCall& record, CallbackBehaviour behaviour,
+                                            WS_CALLBACK_MODEL model) {
+  switch (behaviour) {
+    case CallbackBehaviour::return_at_once:
+      return;
+    case CallbackBehaviour::start_next_send: {
+      reach(harness::Probe::callback_starts_next_operation);
+      const std::string body = "cb-" + record.call->label();
+      record.started_in_callback.push_back(&send(body, CallShape{true, false}));
+      return;
+    }
+    case CallbackBehaviour::abort_channel:
+      reach(harness::Probe::callback_aborts_its_channel);
+      abort();
+      return;
+    case CallbackBehaviour::close_channel:
+      reach(harness::Probe::callback_closes_its_channel);
+      record.started_in_callback.push_back(&close(CallShape{true, false}));
+      return;
+    case CallbackBehaviour::block_until_another_completes: {
+      if (model != WS_LONG_CALLBACK) {
+        return;  // SHORT: the callback must not block
+      }
+      MonitoredCall* other = another_pending_call(record);
+      if (other != nullptr) {
+        reach(harness::Probe::long_callback_blocks_until_another_completes);
+        world_.monitor().wait(*other);
+      }
+      return;
+    }
+  }
+}
+
+MonitoredCall* ChannelDriver::another_pending_call(const DriverCall& record) {
+  for (const auto& candidate : calls_) {
+    MonitoredCall* call = candidate->call;
+    if (candidate.get() != &record && call != nullptr && call->returned() &&
+        call->returned_result() == WS_S_ASYNC && !call->completed()) {
+      return call;
+    }
+  }
+  return nullptr;
 }
 
 void ChannelDriver::check_state_after(DriverCall& record) {
@@ -276,7 +393,7 @@ void ChannelDriver::check_state_after(DriverCall& record) {
 // completion may still be on its way. An asynchronous close is not checked
 // this way: by the time the caller sees its completion, later work may have started new I/O.
 void ChannelDriver::check_close_waited(const DriverCall& close) {
-  if (close.state_before != WS_CHANNEL_STATE_OPEN || aborts_ > 0 ||
+  if (close.state_before != WS_CHANNEL_STATE_OPEN || close.state_unstable || aborts_ > 0 ||
       world_.network().stats().drops > 0 || !close.call->completed_synchronously() ||
       close.call->result() != S_OK) {
     return;
@@ -319,7 +436,9 @@ void ChannelDriver::check_completed(DriverCall& record) {
     expect(E_INVALIDARG, "CH5");  // WsOpenChannel with a NULL address, whatever the state
     return;
   }
-  if (is_message_operation(record.operation) || record.operation == "open") {
+  if (record.state_unstable) {
+    // Only what holds in every state is checked below (CH7).
+  } else if (is_message_operation(record.operation) || record.operation == "open") {
     if (before == WS_CHANNEL_STATE_FAULTED) {
       expect(WS_E_OBJECT_FAULTED, record.faulted_by_abort ? "CH2" : "CH5");
     } else if (before == WS_CHANNEL_STATE_CLOSED) {
@@ -333,7 +452,7 @@ void ChannelDriver::check_completed(DriverCall& record) {
   }
   // Closing is always allowed (CONTRACT.md section 7: the real WsCloseChannel returns S_OK on
   // a channel never opened, on a FAULTED one and on one already CLOSED).
-  if (record.operation == "close" &&
+  if (record.operation == "close" && !record.state_unstable &&
       (before == WS_CHANNEL_STATE_CREATED || before == WS_CHANNEL_STATE_FAULTED ||
        before == WS_CHANNEL_STATE_CLOSED)) {
     expect(S_OK, record.faulted_by_abort ? "CH2" : "CH5");
@@ -501,6 +620,25 @@ void ChannelDriver::end_of_schedule(bool world_quiet) {
     world_.violations().record("CH3", "abort",
                                "abort had not returned when the schedule ended, after virtual "
                                "time passed: it blocks");
+  }
+  // A call made from inside a callback that never returned, with nothing left to run: the
+  // callback's short work deadlocked inside the implementation (AM8). A LONG callback waiting
+  // for another call is not this (that call's own fate is reported for it), nor an abort that
+  // blocks (CH3, whoever called it).
+  for (const auto& record : calls_) {
+    const bool reentrant_call_stuck =
+        record->callback_action_running &&
+        (record->running_behaviour == CallbackBehaviour::start_next_send ||
+         record->running_behaviour == CallbackBehaviour::close_channel);
+    if (world_quiet && reentrant_call_stuck && !reentrant_deadlock_reported_) {
+      reentrant_deadlock_reported_ = true;
+      world_.violations().record(
+          "AM8", record->call->label(),
+          std::string("the ") +
+              (record->running_behaviour == CallbackBehaviour::close_channel ? "close" : "send") +
+              " its callback started on the same channel never returned: the callback's short "
+              "re-entrant work deadlocked inside the implementation");
+    }
   }
   const std::uint64_t drops = world_.network().stats().drops;
   for (const auto& record : calls_) {

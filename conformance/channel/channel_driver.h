@@ -23,8 +23,13 @@
 //   CH6 a call pending when the connection dropped never completed;
 //   CH7 an optional receive returned WS_S_END but its out-parameters changed; a required
 //       receive returned WS_S_END.
+//   AM8 a call the caller made from inside a callback (CallbackBehaviour) locked a host mutex
+//       its thread already held, or never returned: the implementation invoked the callback
+//       in a way that deadlocks short re-entrant work (holding its lock, say).
 // Only states the caller alone can leave (CREATED, FAULTED, CLOSED) are used as the "state
-// before" of a call: the others may change on a worker between the query and the call.
+// before" of a call: the others may change on a worker between the query and the call. Once a
+// callback aborted or closed the channel (on a worker), no state is the caller's alone: the
+// checks that rest on the state before are not made for calls pending then or begun later.
 // Calls never completed are checked at the end of the schedule and settled, so that the
 // monitor does not report them again as AM3/AM11. The driver never waits by spinning: it
 // blocks on a WaitQueue until an abort running on another thread has returned.
@@ -35,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/channel/callback_behaviour.h"
 #include "conformance/channel/observing_host.h"
 #include "harness/host/world.h"
 #include "lockstep/implementation.h"
@@ -42,10 +48,12 @@
 
 namespace lockstep::conformance {
 
-/// How a call is made: with an async context or NULL, with a WS_ERROR or NULL.
+/// How a call is made: with an async context or NULL, with a WS_ERROR or NULL, and what its
+/// callback does.
 struct CallShape {
   bool with_context = true;
   bool with_error = false;
+  CallbackBehaviour callback = CallbackBehaviour::return_at_once;
 };
 
 class ChannelDriver {
@@ -99,9 +107,23 @@ class ChannelDriver {
     bool pending_at_abort = false;
     bool checked = false;
     bool state_checked = false;
+    bool callback_action_running = false;
+    /// A callback's abort or close (on another thread) may have changed the state between the
+    /// query and the call, or before the call completed: state_before proves nothing.
+    bool state_unstable = false;
+    CallbackBehaviour running_behaviour = CallbackBehaviour::return_at_once;
+    std::vector<harness::MonitoredCall*> started_in_callback;
   };
 
   DriverCall& begin(const std::string& operation);
+  /// Gives the call its callback behaviour (before invoke).
+  void arm_callback(DriverCall& record, const CallShape& shape);
+  void run_callback_behaviour(DriverCall& record, CallbackBehaviour behaviour,
+                              WS_CALLBACK_MODEL model);
+  void callback_behaviour_body(DriverCall& record, CallbackBehaviour behaviour,
+                               WS_CALLBACK_MODEL model);
+  /// The oldest other call of this channel that returned WS_S_ASYNC and has not completed.
+  harness::MonitoredCall* another_pending_call(const DriverCall& record);
   void check_completed(DriverCall& record);
   void reach_completion_probes(const DriverCall& record);
   void check_close_waited(const DriverCall& close);
@@ -129,6 +151,12 @@ class ChannelDriver {
   std::vector<RunningAbort> running_aborts_;  ///< in start order
   bool abort_never_returned_ = false;
   WaitQueue aborts_returned_;
+  WaitQueue callback_behaviours_done_;
+  bool reentrant_deadlock_reported_ = false;
+  bool state_changed_in_callbacks_ = false;  ///< a callback aborted or closed the channel
+  /// Threads inside a callback's own work: their calls run beside the caller's, which may
+  /// change the state under them (a close), so no state before is theirs alone.
+  std::vector<FiberId> threads_in_callback_work_;
   std::vector<std::unique_ptr<DriverCall>> calls_;
 };
 

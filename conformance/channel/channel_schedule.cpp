@@ -17,6 +17,9 @@ CallShape draw_shape(Simulation& simulation) {
   CallShape shape;
   shape.with_context = simulation.chance(3, 4);
   shape.with_error = simulation.chance(1, 2);
+  if (shape.with_context) {
+    shape.callback = callback_behaviour_at(simulation.integer(callback_behaviour_choices()));
+  }
   return shape;
 }
 

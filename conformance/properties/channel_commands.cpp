@@ -26,11 +26,17 @@ void keep_or_wait(ChannelCaller& caller, harness::MonitoredCall& call,
 ChannelCallShape::ChannelCallShape()
     : with_context(!generate_chance(1, 4)),
       with_error(generate_chance(1, 2)),
-      keep_in_flight(generate_chance(1, 2)) {}
+      keep_in_flight(generate_chance(1, 2)),
+      callback(with_context ? callback_behaviour_at(static_cast<std::uint64_t>(*full_range(
+                                  0, static_cast<int>(callback_behaviour_choices()))))
+                            : CallbackBehaviour::return_at_once) {}
 
 void ChannelCallShape::show(std::ostream& os) const {
   os << (with_context ? "context" : "null-context") << ", " << (with_error ? "error" : "no-error")
      << (with_context && keep_in_flight ? ", in-flight" : ", waited");
+  if (callback != CallbackBehaviour::return_at_once) {
+    os << ", callback " << callback_behaviour_name(callback);
+  }
 }
 
 void OpenCommand::apply(ChannelModel& model) const {

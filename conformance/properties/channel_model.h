@@ -36,14 +36,16 @@ struct ChannelModel {
 
 using ChannelCommand = rc::state::Command<ChannelModel, ChannelSystem>;
 
-/// How a call is made, and whether the caller leaves it in flight (only with a context).
+/// How a call is made, whether the caller leaves it in flight (only with a context), and what
+/// its callback does (the channel suite's behaviours and weights, callback_behaviour.h).
 struct ChannelCallShape {
   bool with_context = false;
   bool with_error = false;
   bool keep_in_flight = false;
+  CallbackBehaviour callback = CallbackBehaviour::return_at_once;
 
   ChannelCallShape();
-  CallShape call_shape() const { return CallShape{with_context, with_error}; }
+  CallShape call_shape() const { return CallShape{with_context, with_error, callback}; }
   void show(std::ostream& os) const;
 };
 

@@ -87,8 +87,10 @@ std::vector<Suite> build_suites() {
   all.push_back(Suite{
       "channel",
       "client channel lifecycle: misuse before open, open, concurrent sends, receives and "
-      "request-replies with generated caller behaviour, self and injected aborts, session ends, "
-      "drops, close; checks AM1-AM9, AM11, CH1-CH7 and RS1 (everything released once freed)",
+      "request-replies with generated caller behaviour, callbacks that start the next send, abort "
+      "or close their own channel or (under LONG) wait for another call, self and injected "
+      "aborts, session ends, drops, close; checks AM1-AM9, AM11, CH1-CH7 and RS1 (everything "
+      "released once freed)",
       {"AM1", "AM2", "AM3", "AM4", "AM5", "AM6", "AM7", "AM8", "AM9", "AM11", "CH1", "CH2", "CH3",
        "CH4", "CH5", "CH6", "CH7", "RS1"},
       [](const Implementation& implementation) {
@@ -108,7 +110,9 @@ std::vector<Suite> build_suites() {
                    Probe::close_failed_graceful_shutdown, Probe::close_of_closed_channel,
                    Probe::open_refused, Probe::drop_during_send, Probe::drop_during_receive,
                    Probe::drop_during_request_reply, Probe::drop_during_close,
-                   Probe::session_end_during_receive, Probe::receive_over_quota})});
+                   Probe::session_end_during_receive, Probe::receive_over_quota,
+                   Probe::callback_starts_next_operation, Probe::callback_aborts_its_channel,
+                   Probe::callback_closes_its_channel})});
   all.push_back(Suite{
       "echo",
       "connect, echo calls with generated caller behaviour (NULL or stack context, WS_ERROR or "

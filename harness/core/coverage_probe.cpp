@@ -57,6 +57,14 @@ std::string_view probe_name(Probe probe) {
       return "session-end-during-receive";
     case Probe::receive_over_quota:
       return "receive-over-quota";
+    case Probe::callback_starts_next_operation:
+      return "callback-starts-next-operation";
+    case Probe::callback_aborts_its_channel:
+      return "callback-aborts-its-channel";
+    case Probe::callback_closes_its_channel:
+      return "callback-closes-its-channel";
+    case Probe::long_callback_blocks_until_another_completes:
+      return "long-callback-blocks-until-another-completes";
     case Probe::service_operation_synchronous:
       return "service-operation-synchronous";
     case Probe::service_operation_asynchronous:

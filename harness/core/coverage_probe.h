@@ -47,6 +47,10 @@ enum class Probe : std::uint8_t {
   drop_during_close,
   session_end_during_receive,
   receive_over_quota,
+  callback_starts_next_operation,
+  callback_aborts_its_channel,
+  callback_closes_its_channel,
+  long_callback_blocks_until_another_completes,
   // the service host, seen by the service driver
   service_operation_synchronous,
   service_operation_asynchronous,

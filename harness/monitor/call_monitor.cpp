@@ -54,6 +54,7 @@ struct CallRecord {
   std::uint32_t callback_count = 0;
   std::uint32_t first_model = 0;
   std::vector<FiberId> waiters;
+  MonitoredCall::CallbackAction callback_action;  ///< the caller's work inside its callback
 };
 
 class MonitorCore final : public callback_token::CallbackSink {
@@ -169,6 +170,15 @@ class MonitorCore final : public callback_token::CallbackSink {
     }
     accept_callback(*record, result, model);
     collect_access_faults();
+    // The caller's own work inside the callback (a re-entrant call, an abort, a wait), once,
+    // on the thread and in the frame where the implementation invoked its callback.
+    if (record->callback_action && record->callback_count == 1 && record->completed &&
+        !record->completed_synchronously) {
+      const MonitoredCall::CallbackAction action = std::move(record->callback_action);
+      record->callback_action = nullptr;
+      action(static_cast<WS_CALLBACK_MODEL>(model));
+      collect_access_faults();
+    }
   }
 
   void wait(CallRecord& record) {
@@ -382,6 +392,13 @@ void MonitoredCall::set_buffer_rule(std::string_view name, std::string rule) {
     }
   }
   throw std::logic_error(state_->label + ": no buffer named '" + std::string(name) + "'");
+}
+
+void MonitoredCall::set_callback_action(CallbackAction action) {
+  if (state_->invoked) {
+    throw std::logic_error(state_->label + ": set_callback_action after invoke");
+  }
+  state_->callback_action = std::move(action);
 }
 
 void* MonitoredCall::add_buffer(std::string name, std::size_t bytes, BufferOwnership ownership,

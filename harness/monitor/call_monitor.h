@@ -51,6 +51,8 @@ struct CallOptions {
 class MonitoredCall {
  public:
   using Invocation = std::function<HRESULT(const WS_ASYNC_CONTEXT* context, WS_ERROR* error)>;
+  /// What the caller does inside its callback, given the model the implementation chose.
+  using CallbackAction = std::function<void(WS_CALLBACK_MODEL model)>;
 
   /// Before invoke(): a guarded caller-owned buffer, filled from `initial` when given.
   void* add_buffer(std::string name, std::size_t bytes,
@@ -59,6 +61,11 @@ class MonitoredCall {
   /// The rule an access to buffer `name` after its ownership ended breaks: AM6 unless a more
   /// specific rule owns that memory (a WsAsyncExecute WS_ASYNC_STATE is AM10's). Before invoke().
   void set_buffer_rule(std::string_view name, std::string rule);
+  /// Before invoke(): work the caller does inside the call's callback, on the implementation's
+  /// thread before the callback returns (rule AM8: starting the next operation, aborting, or
+  /// under LONG blocking). Runs once, after the callback was checked, only for a call completed
+  /// by its callback; a synchronous completion has no callback to run it in.
+  void set_callback_action(CallbackAction action);
   /// Calls the implementation once, on the current simulated thread, and checks the return.
   HRESULT invoke(const Invocation& call);
 

@@ -55,7 +55,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, ChannelLifecycleProperty, ::testing::ValuesIn(
                          });
 
 TEST(ChannelLifecyclePropertyTargets, JudgeEveryChannelMutantAndTheReference) {
-  expect_every_mutant_judged("channel", kChannelLifecycleRules, 23);
+  expect_every_mutant_judged("channel", kChannelLifecycleRules, 24);
 }
 
 }  // namespace

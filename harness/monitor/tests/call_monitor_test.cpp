@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -633,6 +634,73 @@ TEST(CallMonitorAm7, StringAddedAfterCompletionIsAm7) {
   });
   world.monitor.finish(true);
   ASSERT_RULES(world, "AM7");
+}
+
+// ---- the caller's work inside a callback (set_callback_action) ----------------------------
+
+TEST(CallMonitorCallbackAction, RunsOnceInsideTheCallbackWithItsModelAfterCompletion) {
+  World world;
+  std::vector<std::string> seen;
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"send", true, false});
+    call.set_callback_action([&](WS_CALLBACK_MODEL model) {
+      seen.push_back(std::string(call.completed() ? "completed" : "pending") + " model " +
+                     std::to_string(model));
+      // A re-entrant call from inside the callback is monitored like any other.
+      MonitoredCall& next = world.monitor.start({"send", false, false});
+      next.invoke([](const WS_ASYNC_CONTEXT*, WS_ERROR*) { return S_OK; });
+      seen.push_back(next.completed_synchronously() ? "next completed" : "next pending");
+    });
+    call.invoke(world.completes_later());
+    world.monitor.wait(call);
+  });
+  ASSERT_RULES(world);
+  EXPECT_EQ(seen, (std::vector<std::string>{"completed model 0", "next completed"}));
+}
+
+TEST(CallMonitorCallbackAction, DoesNotRunForASynchronousCompletion) {
+  World world;
+  int runs = 0;
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"send", true, false});
+    call.set_callback_action([&](WS_CALLBACK_MODEL) { ++runs; });
+    call.invoke([](const WS_ASYNC_CONTEXT*, WS_ERROR*) { return S_OK; });
+  });
+  ASSERT_RULES(world);
+  EXPECT_EQ(runs, 0);
+}
+
+TEST(CallMonitorCallbackAction, DoesNotRunAgainOnASecondCallback) {
+  World world;
+  int runs = 0;
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"send", true, false});
+    call.set_callback_action([&](WS_CALLBACK_MODEL) { ++runs; });
+    call.invoke([&](const WS_ASYNC_CONTEXT* context, WS_ERROR*) {
+      const WS_ASYNC_CALLBACK callback = context->callback;
+      void* const state = context->callbackState;
+      world.simulation.schedule(
+          completion_delay_ns,
+          [callback, state] {
+            callback(S_OK, WS_SHORT_CALLBACK, state);
+            callback(S_OK, WS_SHORT_CALLBACK, state);
+          },
+          "complete twice");
+      return WS_S_ASYNC;
+    });
+    world.monitor.wait(call);
+  });
+  ASSERT_RULES(world, "AM3");
+  EXPECT_EQ(runs, 1);
+}
+
+TEST(CallMonitorCallbackAction, CannotBeSetAfterInvoke) {
+  World world;
+  world.run([&] {
+    MonitoredCall& call = world.monitor.start({"send", false, false});
+    call.invoke([](const WS_ASYNC_CONTEXT*, WS_ERROR*) { return S_OK; });
+    EXPECT_THROW(call.set_callback_action([](WS_CALLBACK_MODEL) {}), std::logic_error);
+  });
 }
 
 }  // namespace

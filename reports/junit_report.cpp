@@ -73,6 +73,29 @@ std::vector<Testcase> testcases_of(const RunReport& report,
   // Under self-check: a mutant's failures when it did what the run expects of it, or what the
   // run cannot judge (not judged, not caught within the budget, cut short).
   const bool expected = report.failures_expected(implementation);
+  for (const PropertyRun& property : implementation.properties) {
+    Testcase testcase;
+    testcase.classname = "lockstep." + implementation.name + ".properties";
+    testcase.name = property.name;
+    testcase.details = fmt::format("{}: {} after {} case(s) (RapidCheck seed {})\n",
+                                   property.name, property.verdict, property.cases, property.seed);
+    if (property.failed()) {
+      std::string rules;
+      for (const std::string& rule : property.rules_broken) {
+        rules += (rules.empty() ? "" : ", ") + rule;
+      }
+      testcase.details += fmt::format("broke {}: {}\nshrunk case: {}\nre-run: RC_PARAMS=\"{}\"\n",
+                                      rules, property.message, property.case_file,
+                                      property.reproduce);
+      testcase.result = expected ? Result::skipped : Result::failed;
+      testcase.type = expected ? "expected-failure" : property.verdict;
+      testcase.message =
+          expected ? fmt::format("expected failure: mutant {} breaks {} on purpose (property {})",
+                                 implementation.name, rules, property.name)
+                   : fmt::format("property {} {} on {}", property.name, property.verdict, rules);
+    }
+    cases.push_back(std::move(testcase));
+  }
   const bool escaped = report.verdict_policy == "self-check" &&
                        (outcome == "escaped" || outcome == "caught-on-other-rule");
   for (const std::string& rule : implementation.rules_reported()) {

@@ -145,6 +145,45 @@ std::vector<std::string> text_list_field(const Json& object, const char* key,
   return list;
 }
 
+Json property_json(const PropertyRun& property) {
+  Json json = {{"name", property.name},
+               {"rules_checked", property.rules_checked},
+               {"seed", wide(property.seed)},
+               {"cases", property.cases},
+               {"verdict", property.verdict}};
+  if (property.failed()) {
+    json["rules_broken"] = property.rules_broken;
+    json["message"] = property.message;
+    json["reproduce"] = property.reproduce;
+    json["case_file"] = property.case_file;
+  } else if (!property.message.empty()) {
+    json["message"] = property.message;
+  }
+  return json;
+}
+
+PropertyRun parse_property(const Json& json, const std::string& where, bool numbers) {
+  PropertyRun property;
+  property.name = text_field(json, "name", where);
+  property.rules_checked = text_list_field(json, "rules_checked", where);
+  property.seed = wide_field(json, "seed", where, numbers);
+  property.cases = count_field(json, "cases", where);
+  property.verdict = text_field(json, "verdict", where);
+  if (json.contains("rules_broken")) {
+    property.rules_broken = text_list_field(json, "rules_broken", where);
+  }
+  if (json.contains("message")) {
+    property.message = text_field(json, "message", where);
+  }
+  if (json.contains("reproduce")) {
+    property.reproduce = text_field(json, "reproduce", where);
+  }
+  if (json.contains("case_file")) {
+    property.case_file = text_field(json, "case_file", where);
+  }
+  return property;
+}
+
 Json failure_json(const Failure& failure) {
   Json json = {{"suite", failure.suite},
                {"rule", failure.rule},
@@ -318,6 +357,16 @@ ImplementationReport parse_implementation(const Json& json, const std::string& w
   for (std::size_t position = 0; position < failures.size(); ++position) {
     implementation.failures.push_back(parse_failure(
         failures[position], where + ".failures[" + std::to_string(position) + "]", numbers));
+  }
+  if (json.contains("properties")) {
+    const Json& properties = field(json, "properties", where);
+    if (!properties.is_array()) {
+      throw ShapeError{where + ".properties is not a list"};
+    }
+    for (std::size_t position = 0; position < properties.size(); ++position) {
+      implementation.properties.push_back(parse_property(
+          properties[position], where + ".properties[" + std::to_string(position) + "]", numbers));
+    }
   }
   return implementation;
 }
@@ -752,6 +801,13 @@ std::string to_json(const RunReport& report) {
       failures.push_back(failure_json(failure));
     }
     entry["failures"] = failures;
+    if (!implementation.properties.empty()) {
+      Json properties = Json::array();
+      for (const PropertyRun& property : implementation.properties) {
+        properties.push_back(property_json(property));
+      }
+      entry["properties"] = properties;
+    }
     implementations.push_back(entry);
   }
   root["implementations"] = implementations;

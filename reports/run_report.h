@@ -20,6 +20,7 @@
 // written atomically (a temporary file renamed into place): a reader never sees half of one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -106,6 +107,27 @@ struct LibraryIdentity {
   std::string version;  ///< the table's version string; may be empty
 };
 
+/// One stateful property checked on an implementation (RapidCheck, seeded by the run): its
+/// verdict, and for a failure the shrunk case and the RC_PARAMS value that re-runs it.
+struct PropertyRun {
+  std::string name;                        ///< "channel lifecycle"
+  std::vector<std::string> rules_checked;  ///< what its verdict vouches for
+  std::uint64_t seed = 0;                  ///< RapidCheck's
+  std::uint64_t cases = 0;                 ///< cases that held (before a failure, or in all)
+  /// "held", "failed" (a rule broke), "gave-up" (too many cases discarded: no verdict), or how
+  /// the worker process running it ended ("crash-SIGSEGV", "hang", ...).
+  std::string verdict;
+  std::vector<std::string> rules_broken;  ///< by the shrunk case (or the isolation id)
+  std::string message;                    ///< RapidCheck's, or the worker's end
+  std::string reproduce;                  ///< RC_PARAMS="<this>" re-runs the shrunk case
+  std::string case_file;  ///< the shrunk case as text, relative to the report directory
+
+  bool failed() const { return verdict != "held" && verdict != "gave-up"; }
+  bool broke(const std::string& rule) const {
+    return std::find(rules_broken.begin(), rules_broken.end(), rule) != rules_broken.end();
+  }
+};
+
 /// What a run expects of an implementation (the self-check verdict, see RunReport).
 enum class Expectation {
   none,        ///< a plugin: its failures are plain failures
@@ -144,8 +166,14 @@ struct ImplementationReport {
   std::uint64_t stopped_after_hangs = 0;  ///< 0: not given up on
   /// No suite of lockstep applies to it at all (a plugin that provides no part): not a pass.
   bool provides_no_part = false;
+  /// The stateful properties checked on it, in runnable order (none when they were not run).
+  std::vector<PropertyRun> properties;
 
-  bool passed() const { return failed_schedules == 0; }
+  std::uint64_t failed_properties() const {
+    return static_cast<std::uint64_t>(std::count_if(
+        properties.begin(), properties.end(), [](const PropertyRun& run) { return run.failed(); }));
+  }
+  bool passed() const { return failed_schedules == 0 && failed_properties() == 0; }
   /// "fail" when a schedule failed; "incomplete" when schedules it was owed did not run;
   /// "not-exercised" when it provides no part lockstep tests, or a suite ran but none of its
   /// schedules got past creating the object it exercises; "not-applicable" when the suites
@@ -162,7 +190,10 @@ struct ImplementationReport {
   /// For a mutant: it failed on the rule it declares (a failure on another rule only is a
   /// miss).
   bool caught_as_declared() const {
-    return !expected_rule.empty() && violations_by_rule.count(expected_rule) > 0;
+    return !expected_rule.empty() &&
+           (violations_by_rule.count(expected_rule) > 0 ||
+            std::any_of(properties.begin(), properties.end(),
+                        [this](const PropertyRun& run) { return run.broke(expected_rule); }));
   }
   /// What the self-check makes of it. For a mutant expected to be caught: "expected-fail"
   /// (caught on its declared rule), else "incomplete" (schedules owed were not run), else

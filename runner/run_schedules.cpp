@@ -2,6 +2,8 @@
 // kept failures.
 #include "runner/run_schedules.h"
 
+#include "runner/property_stage.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -433,6 +435,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
   for (std::size_t position = 0; position < folds.size(); ++position) {
     folds[position].report.failures = std::move(failures[position]);
     report.implementations.push_back(std::move(folds[position].report));
+  }
+  if (!report.interrupted && !check_properties(options, report, result.error)) {
+    return result;
   }
   report.shrink_runs = options.report_directory.empty() ? 0 : options.shrink_runs;
   // An interrupted run ends now: the user asked for the report, not for more work. A signal

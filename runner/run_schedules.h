@@ -39,6 +39,9 @@ namespace lockstep::runner {
 /// cost about one CPU-second.
 inline constexpr std::uint64_t kDefaultShrinkRuns = 200;
 
+/// --property-cases by default: RapidCheck's own default number of cases per property.
+inline constexpr std::uint64_t kDefaultPropertyCases = 100;
+
 /// --max-hangs by default: each hang costs the whole --timeout-ms, so a hanging implementation
 /// is given up on after a few.
 inline constexpr std::uint64_t kDefaultMaxHangs = 3;
@@ -86,6 +89,9 @@ struct RunOptions {
   /// count. The stop is in schedule order, so it is the same for every --jobs: the schedules
   /// after the N-th unexpected failure are reported as not run.
   std::uint64_t max_failures = 0;
+  /// Cases of each stateful property checked on each implementation after the schedules
+  /// (property_stage.h); 0: no properties.
+  std::uint64_t property_cases = kDefaultPropertyCases;
   /// "self-check" or "plain" (RunReport::verdict_policy).
   std::string verdict_policy = "self-check";
   /// The words that start a printed lockstep command (the reproduce lines), unquoted.

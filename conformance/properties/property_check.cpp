@@ -1,6 +1,8 @@
 // RapidCheck's check of one property, with its reproduce string computed at once.
 #include "conformance/properties/property_check.h"
 
+#include <unordered_map>
+
 #include <rapidcheck.h>
 
 namespace lockstep::conformance::properties {
@@ -19,20 +21,18 @@ class QuietListener final : public rc::detail::TestListener {
 
 }  // namespace
 
-PropertyCheck check_property(const std::string& id, const std::function<void()>& body,
-                             std::optional<int> max_success) {
-  const rc::detail::Configuration& configuration = rc::detail::configuration();
-  rc::detail::TestParams params = configuration.testParams;
-  if (max_success.has_value()) {
-    params.maxSuccess = *max_success;
-  }
+namespace {
+
+PropertyCheck check_with(const std::string& id, const std::function<void()>& body,
+                         const rc::detail::TestParams& params,
+                         const std::unordered_map<std::string, rc::detail::Reproduce>& reproduce) {
   rc::detail::TestMetadata metadata;
   metadata.id = id;
   metadata.description = id;
   PropertyCheck check;
   QuietListener listener;
-  const rc::detail::TestResult result = rc::detail::checkProperty(
-      rc::detail::toProperty(body), metadata, params, listener, configuration.reproduce);
+  const rc::detail::TestResult result =
+      rc::detail::checkProperty(rc::detail::toProperty(body), metadata, params, listener, reproduce);
   rc::detail::SuccessResult success;
   rc::detail::FailureResult failure;
   rc::detail::GaveUpResult gave_up;
@@ -43,7 +43,7 @@ PropertyCheck check_property(const std::string& id, const std::function<void()>&
     check.successes = failure.numSuccess;
     check.message = failure.description;
     rc::detail::Configuration reproduce_only;
-    reproduce_only.testParams = configuration.testParams;
+    reproduce_only.testParams = params;
     reproduce_only.reproduce[id] = failure.reproduce;
     check.reproduce = rc::detail::configToMinimalString(reproduce_only);
   } else if (result.match(gave_up)) {
@@ -52,6 +52,27 @@ PropertyCheck check_property(const std::string& id, const std::function<void()>&
     check.message = gave_up.description;
   }
   return check;
+}
+
+}  // namespace
+
+PropertyCheck check_property(const std::string& id, const std::function<void()>& body,
+                             std::optional<int> max_success) {
+  const rc::detail::Configuration& configuration = rc::detail::configuration();
+  rc::detail::TestParams params = configuration.testParams;
+  if (max_success.has_value()) {
+    params.maxSuccess = *max_success;
+  }
+  return check_with(id, body, params, configuration.reproduce);
+}
+
+PropertyCheck check_property_seeded(const std::string& id, const std::function<void()>& body,
+                                    std::uint64_t seed, int max_success, int max_size) {
+  rc::detail::TestParams params;
+  params.seed = seed;
+  params.maxSuccess = max_success;
+  params.maxSize = max_size;
+  return check_with(id, body, params, {});
 }
 
 }  // namespace lockstep::conformance::properties

@@ -8,6 +8,7 @@
 // case and its shrink path.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,5 +28,10 @@ struct PropertyCheck {
 /// RC_PARAMS's max_success when set.
 PropertyCheck check_property(const std::string& id, const std::function<void()>& body,
                              std::optional<int> max_success = std::nullopt);
+
+/// The same with parameters of its own instead of RC_PARAMS's: what a run uses, so that its
+/// verdict depends on the run's seed alone. The reproduce string carries these parameters.
+PropertyCheck check_property_seeded(const std::string& id, const std::function<void()>& body,
+                                    std::uint64_t seed, int max_success, int max_size);
 
 }  // namespace lockstep::conformance::properties

@@ -3,45 +3,17 @@
 
 #include <algorithm>
 
-#include "harness/plugin/implementation_parts.h"
+#include "conformance/properties/property_checks.h"
 
 namespace lockstep::conformance::properties {
 
-namespace {
-
-bool provides(const Implementation& implementation, std::string_view part) {
-  if (implementation.table == nullptr) {
-    return false;
-  }
-  if (part == "channel") {
-    return implementation.table->channel != nullptr;
-  }
-  if (part == "service-host") {
-    return implementation.table->service_host != nullptr;
-  }
-  if (part == "async-execute") {
-    return implementation.table->async_execute != nullptr;
-  }
-  if (part == "async-result") {
-    return harness::async_result_part(*implementation.table) != nullptr;
-  }
-  if (part == "event-based") {
-    return harness::event_based_part(*implementation.table) != nullptr;
-  }
-  if (part == "task-based") {
-    return harness::task_based_part(*implementation.table) != nullptr;
-  }
-  return false;
-}
-
-}  // namespace
 
 std::vector<PropertyTarget> property_targets(std::string_view part,
                                              const std::vector<std::string>& rules,
                                              std::vector<std::string>* not_judged) {
   std::vector<PropertyTarget> targets;
   for (const Implementation& implementation : bundled_implementations()) {
-    if (!provides(implementation, part)) {
+    if (implementation.table == nullptr || !implementation_provides(*implementation.table, part)) {
       continue;
     }
     PropertyTarget target;

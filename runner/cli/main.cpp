@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
                   "schedules (0: no shrinking)")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
+  run->add_option("--property-cases", run_options.property_cases,
+                  "cases of each stateful property (RapidCheck, shrunk on failure) checked on each "
+                  "implementation after its schedules (0: no properties)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
   auto* fail_fast = run->add_flag("--fail-fast", run_settings.fail_fast,
                                   "stop after the first unexpected failure (--max-failures 1)");
   run->add_option("--max-failures", run_settings.max_failures,

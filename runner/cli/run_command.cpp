@@ -90,6 +90,48 @@ std::size_t print_coverage(const reports::RunReport& report, bool table) {
   return gaps;
 }
 
+// The stateful properties: a line per property for a single implementation, else one line per
+// failure a run did not expect; then the totals.
+void print_properties(const reports::RunReport& report) {
+  std::uint64_t checks = 0;
+  std::uint64_t held = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t expected = 0;
+  const bool each = report.implementations.size() == 1;
+  for (const auto& entry : report.implementations) {
+    for (const reports::PropertyRun& property : entry.properties) {
+      ++checks;
+      held += property.verdict == "held" ? 1 : 0;
+      const bool expected_failure = property.failed() &&
+                                    entry.expectation == reports::Expectation::caught &&
+                                    property.broke(entry.expected_rule);
+      failed += property.failed() ? 1 : 0;
+      expected += expected_failure ? 1 : 0;
+      if (!each && (!property.failed() || expected_failure)) {
+        continue;
+      }
+      std::string rules;
+      for (const std::string& rule : property.rules_broken) {
+        rules += (rules.empty() ? "" : ", ") + rule;
+      }
+      std::printf("  %s: property '%s' %s%s after %llu case(s)%s%s\n", entry.name.c_str(),
+                  property.name.c_str(), property.verdict.c_str(),
+                  rules.empty() ? "" : (" on " + rules).c_str(),
+                  static_cast<unsigned long long>(property.cases),
+                  property.case_file.empty() ? "" : ", shrunk case: ",
+                  property.case_file.c_str());
+      if (property.failed() && !property.reproduce.empty()) {
+        std::printf("    RC_PARAMS=\"%s\"\n", property.reproduce.c_str());
+      }
+    }
+  }
+  if (checks > 0) {
+    std::printf("properties: %llu check(s), %llu held, %llu failed (%llu expected of mutants)\n",
+                static_cast<unsigned long long>(checks), static_cast<unsigned long long>(held),
+                static_cast<unsigned long long>(failed), static_cast<unsigned long long>(expected));
+  }
+}
+
 bool suite_selected(const runner::RunOptions& options, const conformance::Suite& suite) {
   const bool named =
       options.suites.empty() ||
@@ -259,6 +301,7 @@ int run_command(runner::RunOptions& options, const RunSettings& settings,
   report.reruns = reruns.reruns;
   std::printf("run digest %016llx\n", static_cast<unsigned long long>(report.run_digest));
   print_failures(report, options);
+  print_properties(report);
   const std::size_t gaps =
       print_coverage(report, settings.show_coverage || report.implementations.size() == 1);
   if (!options.report_directory.empty()) {

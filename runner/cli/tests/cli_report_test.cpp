@@ -2,6 +2,7 @@
 // with no network reference, and every bad input a one-line error with exit 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +59,9 @@ TEST(CliReport, JunitParsesAndItsCountsAddUp) {
   std::size_t expected_failures = 0;
   for (const auto& implementation : report["implementations"]) {
     expected_failures += implementation["violations_by_rule"].size();
+    for (const auto& property : implementation.value("properties", nlohmann::json::array())) {
+      expected_failures += property["verdict"] == "held" ? 0 : 1;  // its own testcase
+    }
     for (const auto& [rule, count] : implementation["violations_by_rule"].items()) {
       EXPECT_NE(xml.find("classname=\"lockstep." + implementation["name"].get<std::string>() +
                          "\" name=\"" + rule + "\">\n      <failure "),
@@ -88,11 +92,17 @@ TEST(CliReport, SelfCheckJunitSkipsExpectedFailures) {
     const std::string outcome = implementation["outcome"];
     if (outcome == "expected-fail") {
       expected_skips += implementation["violations_by_rule"].size();
-      EXPECT_NE(xml.find("classname=\"lockstep." + name + "\" name=\"" +
-                         implementation["breaks"].get<std::string>() +
-                         "\">\n      <skipped message=\"expected failure: "),
-                std::string::npos)
-          << name;
+      for (const auto& property : implementation.value("properties", nlohmann::json::array())) {
+        expected_skips += property["verdict"] == "held" ? 0 : 1;  // a property caught it too
+      }
+      // Caught by a schedule, or only by a property (its testcase is then the skipped one).
+      if (implementation["violations_by_rule"].contains(implementation["breaks"])) {
+        EXPECT_NE(xml.find("classname=\"lockstep." + name + "\" name=\"" +
+                           implementation["breaks"].get<std::string>() +
+                           "\">\n      <skipped message=\"expected failure: "),
+                  std::string::npos)
+            << name;
+      }
     } else if (outcome == "escaped") {
       ++expected_failures;
       EXPECT_NE(xml.find("classname=\"lockstep." + name + "\" name=\"" +
@@ -215,6 +225,49 @@ TEST(CliReport, UnwritableReportDirectoryFailsBeforeRunning) {
   EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
   EXPECT_EQ(outcome.output.rfind("lockstep: cannot create report directory", 0), 0u)
       << outcome.output;
+}
+
+// A plugin gets the stateful properties a bundled implementation gets, in the same report: the
+// reference built as a plugin holds every property of the parts it provides, and a bundled
+// mutant's property fails on the rule it declares, with its shrunk case written next to the
+// replay files and the RC_PARAMS value that re-runs it.
+TEST(CliReport, PluginsAndMutantsGetTheStatefulProperties) {
+  const auto plugin = fresh_directory("lockstep-cli-report-properties-plugin");
+  const Outcome held = run_lockstep(std::string("run --impl ") + TEST_PLUGIN_REFERENCE +
+                                    " --runs 5 --property-cases 20 --report " + plugin.string());
+  ASSERT_EQ(held.exit_code, 0) << held.output;
+  const nlohmann::json plugin_report = read_report(plugin);
+  const nlohmann::json& properties = plugin_report["implementations"][0]["properties"];
+  ASSERT_TRUE(properties.is_array()) << plugin_report.dump(2);
+  std::vector<std::string> names;
+  for (const nlohmann::json& property : properties) {
+    names.push_back(property["name"]);
+    EXPECT_EQ(property["verdict"], "held") << property.dump();
+    EXPECT_EQ(property["cases"], 20) << property.dump();
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "channel lifecycle"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "service host"), names.end());
+  EXPECT_NE(held.output.find("property 'channel lifecycle' held after 20 case(s)"),
+            std::string::npos)
+      << held.output;
+
+  const auto mutant = fresh_directory("lockstep-cli-report-properties-mutant");
+  const Outcome caught = run_lockstep("run --impl quota-keeps-channel-open --suite channel "
+                                      "--runs 1 --shrink-runs 0 --report " + mutant.string());
+  const nlohmann::json mutant_report = read_report(mutant);
+  const nlohmann::json& channel = mutant_report["implementations"][0]["properties"][0];
+  EXPECT_EQ(channel["name"], "channel lifecycle") << mutant_report.dump(2);
+  EXPECT_EQ(channel["verdict"], "failed") << channel.dump();
+  EXPECT_EQ(channel["rules_broken"][0], "CH5") << channel.dump();
+  EXPECT_FALSE(channel["reproduce"].get<std::string>().empty());
+  const std::string shrunk = read_text(mutant / channel["case_file"].get<std::string>());
+  EXPECT_NE(shrunk.find("rapidcheck-reproduce: RC_PARAMS="), std::string::npos) << shrunk;
+  EXPECT_NE(shrunk.find("CH5"), std::string::npos) << shrunk;
+  EXPECT_EQ(caught.exit_code, 0) << "caught on its declared rule: " << caught.output;
+
+  const auto none = fresh_directory("lockstep-cli-report-properties-off");
+  run_lockstep("run --impl reference --runs 1 --property-cases 0 --report " + none.string());
+  EXPECT_FALSE(read_report(none)["implementations"][0].contains("properties"));
 }
 
 }  // namespace

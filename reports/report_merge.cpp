@@ -121,6 +121,10 @@ void merge_implementation(ImplementationReport& into, const ImplementationReport
     into.first_failure_index = shard.first_failure_index;
   }
   into.failures.insert(into.failures.end(), shard.failures.begin(), shard.failures.end());
+  // Only shard 1 checks the properties (runner/property_stage.h): take them from it.
+  if (into.properties.empty()) {
+    into.properties = shard.properties;
+  }
 }
 
 }  // namespace

@@ -181,8 +181,12 @@ bool check_properties(const RunOptions& options, reports::RunReport& report, std
       continue;
     }
     for (const std::size_t property : properties::properties_for(*implementation.table)) {
+      const bool suite_selected =
+          options.suites.empty() || std::find(options.suites.begin(), options.suites.end(),
+                                              all[property].suite) != options.suites.end();
       const bool selected =
-          options.rule_filter.empty() || !rules_selected(all[property].rules, options.rule_filter).empty();
+          suite_selected && (options.rule_filter.empty() ||
+                             !rules_selected(all[property].rules, options.rule_filter).empty());
       if (!selected) {
         continue;
       }

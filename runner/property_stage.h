@@ -8,7 +8,8 @@
 // the property's part, only its declared rule fails a case, so that shrinking keeps that
 // counterexample (as the GoogleTest suites do). A failure's shrunk case goes to
 // failures/<implementation>--property--<n>.txt with the RC_PARAMS value that re-runs it.
-// Sharded runs check the properties in shard 1 only; --schedule runs none.
+// Sharded runs check the properties in shard 1 only (a merge takes them from it); --schedule
+// runs none; --suite and --rule select properties as they select suites.
 #pragma once
 
 #include <cstdint>

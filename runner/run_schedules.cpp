@@ -436,7 +436,9 @@ RunOutcome run_schedules(const RunOptions& options, RunObserver& observer) {
     folds[position].report.failures = std::move(failures[position]);
     report.implementations.push_back(std::move(folds[position].report));
   }
-  if (!report.interrupted && !check_properties(options, report, result.error)) {
+  std::string property_error;
+  if (!report.interrupted && !check_properties(options, report, property_error)) {
+    result.error = property_error;
     return result;
   }
   report.shrink_runs = options.report_directory.empty() ? 0 : options.shrink_runs;

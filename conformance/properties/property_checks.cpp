@@ -88,15 +88,16 @@ std::vector<std::string> rules_broken_by(const PropertyCase& failure) {
 const std::vector<RunnableProperty>& runnable_properties() {
   static const std::vector<RunnableProperty> all = [] {
     std::vector<RunnableProperty> properties = {
-        {"channel lifecycle", "channel", kChannelLifecycleRules},
-        {"service host", "service-host", kServiceHostRules},
-        {"async-execute chains", "async-execute", kAsyncExecuteChainRules},
+        {"channel lifecycle", "channel", "channel", kChannelLifecycleRules},
+        {"service host", "service-host", "service", kServiceHostRules},
+        {"async-execute chains", "async-execute", "async-execute", kAsyncExecuteChainRules},
     };
     for (const auto& [family, part] :
          {std::pair{PatternFamily::async_result, "async-result"},
           std::pair{PatternFamily::event_based, "event-based"},
           std::pair{PatternFamily::task_based, "task-based"}}) {
-      properties.push_back({pattern_property_name(family), part, pattern_property_rules(family)});
+      properties.push_back(
+          {pattern_property_name(family), part, part, pattern_property_rules(family)});
     }
     return properties;
   }();

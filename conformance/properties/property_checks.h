@@ -21,6 +21,7 @@ namespace lockstep::conformance::properties {
 struct RunnableProperty {
   std::string name;  ///< "channel lifecycle", as in reports
   std::string part;  ///< "channel", "service-host", "async-execute", "async-result", ...
+  std::string suite;  ///< the suite that exercises the same part: --suite selects both
   std::vector<std::string> rules;
 };
 
